@@ -1,0 +1,83 @@
+//! An edition as stored in `content/issues/<yyyy-mm-dd>.md`: front matter
+//! listing the items it uses, then the written sections in markdown.
+//!
+//! An edition is content. Once written it is never rewritten (unless asked
+//! with `--force`), so an editor's changes to it are kept.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::frontmatter;
+use crate::store::{markdown_files, read_text};
+
+/// The front matter of an edition.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EditionMeta {
+    /// The day it covers, in the site's time zone.
+    #[serde(with = "frontmatter::date")]
+    pub date: NaiveDate,
+    /// The id of the Signal of the Day, if there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signal: Option<String>,
+    /// Which engine wrote each section (`offline`, or a model's name).
+    #[serde(default = "default_engine")]
+    pub engine: String,
+    /// Ids of every item in the edition, each exactly once.
+    pub items: Vec<String>,
+}
+
+fn default_engine() -> String {
+    "hand".into()
+}
+
+/// An edition with its body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Edition {
+    /// Front matter.
+    pub meta: EditionMeta,
+    /// The sections, in markdown.
+    pub body: String,
+    /// The file it was read from or is written to.
+    pub path: PathBuf,
+}
+
+impl Edition {
+    /// The file of the edition of `date` under `dir`.
+    pub fn path_for(dir: &Path, date: NaiveDate) -> PathBuf {
+        dir.join(format!("{}.md", date.format("%Y-%m-%d")))
+    }
+
+    /// Reads an edition file.
+    pub fn read(path: &Path) -> Result<Edition> {
+        let text = read_text(path)?;
+        let (meta, body): (EditionMeta, String) = frontmatter::parse(&text, path)?;
+        Ok(Edition {
+            meta,
+            body,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The file's text.
+    pub fn to_text(&self) -> Result<String> {
+        frontmatter::render(&self.meta, &self.body)
+    }
+}
+
+/// Every edition under `dir`, oldest first, with the files that could not be read.
+pub fn load_all(dir: &Path) -> Result<(Vec<Edition>, Vec<anyhow::Error>)> {
+    let mut editions = Vec::new();
+    let mut problems = Vec::new();
+    for path in markdown_files(dir)? {
+        match Edition::read(&path) {
+            Ok(edition) => editions.push(edition),
+            Err(e) => problems.push(e),
+        }
+    }
+    editions.sort_by_key(|e| e.meta.date);
+    Ok((editions, problems))
+}

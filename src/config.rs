@@ -1,0 +1,410 @@
+//! The site's configuration: `sources.toml`.
+//!
+//! The file is read in two steps. First it is parsed into plain structs that
+//! mirror the TOML (`RawConfig`), rejecting unknown keys and missing fields
+//! with the line they are on. Then it is resolved into a `Config`: the time
+//! zone is looked up, URLs are parsed, and every source gets its slug. Errors
+//! of the second step also name the file and line.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use chrono_tz::Tz;
+use serde::Deserialize;
+use toml::Spanned;
+use url::Url;
+
+use crate::slug::slugify;
+
+/// The `[site]` table as written in `sources.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSite {
+    /// Name of the newsletter, shown on every page and in the feed.
+    title: String,
+    /// Absolute URL where `public/` is published; feeds link to it.
+    base_url: Spanned<String>,
+    /// One line on what the newsletter is; default: a sentence built from the title.
+    #[serde(default)]
+    description: Option<String>,
+    /// Who publishes the site; shown in the footer and the feed.
+    #[serde(default)]
+    author: Option<String>,
+    /// Language of the pages (`lang` attribute, feed language); default `en`.
+    #[serde(default = "default_language")]
+    language: String,
+    /// IANA time zone that decides which day an item belongs to; default `UTC`.
+    #[serde(default = "default_timezone")]
+    timezone: Spanned<String>,
+    /// Hour (0 to 23, local time) at which a day closes; default 0, midnight.
+    /// With 18, the edition of a day covers 18:00 the day before to 18:00.
+    #[serde(default = "default_closing_hour")]
+    day_closes_at: Spanned<u32>,
+    /// Most Deep Dives in one edition; default 8.
+    #[serde(default = "default_deep_dives")]
+    deep_dives: usize,
+    /// Editions listed in `rss.xml`; default 20.
+    #[serde(default = "default_feed_entries")]
+    feed_entries: usize,
+    /// Seconds allowed for one feed request, from connecting to the last byte; default 30.
+    #[serde(default = "default_timeout")]
+    timeout_secs: u64,
+    /// Feeds fetched at the same time; default 8.
+    #[serde(default = "default_concurrency")]
+    concurrency: usize,
+    /// Largest feed body accepted, in bytes; default 20 MB.
+    #[serde(default = "default_max_body")]
+    max_body_bytes: u64,
+    /// Companies that aggregator articles may be about, beside the companies
+    /// of the sources themselves and a built-in list.
+    #[serde(default)]
+    companies: Vec<String>,
+}
+
+fn default_language() -> String {
+    "en".into()
+}
+fn default_timezone() -> Spanned<String> {
+    Spanned::new(0..0, "UTC".into())
+}
+fn default_closing_hour() -> Spanned<u32> {
+    Spanned::new(0..0, 0)
+}
+fn default_deep_dives() -> usize {
+    8
+}
+fn default_feed_entries() -> usize {
+    20
+}
+fn default_timeout() -> u64 {
+    30
+}
+fn default_concurrency() -> usize {
+    8
+}
+fn default_max_body() -> u64 {
+    20 * 1024 * 1024
+}
+fn default_enabled() -> bool {
+    true
+}
+
+/// One `[[source]]` table as written in `sources.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSource {
+    /// Display name, unique in the file; its slug names the item folder.
+    name: Spanned<String>,
+    /// The company whose blog this is, or the publication for an aggregator.
+    company: String,
+    /// `company` for a company's own blog, `aggregator` for a publication
+    /// that writes about many companies.
+    kind: SourceKind,
+    /// Address of the RSS, Atom or JSON feed.
+    feed: Spanned<String>,
+    /// `false` keeps the source in the list without fetching it; default true.
+    #[serde(default = "default_enabled")]
+    enabled: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    site: RawSite,
+    #[serde(default)]
+    source: Vec<RawSource>,
+}
+
+/// Whether a source is one company's blog or writes about many companies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    /// A company's own blog: its items are about that company.
+    Company,
+    /// A publication about many companies: each item's company comes from its text.
+    Aggregator,
+}
+
+/// The resolved `[site]` table.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// Name of the newsletter.
+    pub title: String,
+    /// Where the site is published, always ending in `/`.
+    pub base_url: Url,
+    /// One line on what the newsletter is.
+    pub description: String,
+    /// Who publishes the site, if given.
+    pub author: Option<String>,
+    /// Language code of the pages.
+    pub language: String,
+    /// Time zone that decides the day of an item.
+    pub timezone: Tz,
+    /// Hour at which a day closes (0 to 23).
+    pub day_closes_at: u32,
+    /// Most Deep Dives in one edition.
+    pub deep_dives: usize,
+    /// Editions listed in the feed.
+    pub feed_entries: usize,
+    /// Time allowed for one feed request.
+    pub timeout: std::time::Duration,
+    /// Feeds fetched at the same time.
+    pub concurrency: usize,
+    /// Largest feed body accepted, in bytes.
+    pub max_body_bytes: u64,
+    /// Extra company names for attributing aggregator articles.
+    pub companies: Vec<String>,
+}
+
+/// One resolved source.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Display name.
+    pub name: String,
+    /// Slug of the name: the folder of its items under `content/items/`.
+    pub slug: String,
+    /// Company (or publication, for an aggregator).
+    pub company: String,
+    /// Company blog or aggregator.
+    pub kind: SourceKind,
+    /// Feed address.
+    pub feed: Url,
+    /// Whether `digest fetch` reads it.
+    pub enabled: bool,
+}
+
+/// The whole resolved configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file it was read from.
+    pub path: PathBuf,
+    /// The `[site]` table.
+    pub site: Site,
+    /// Every source, in the order of the file.
+    pub sources: Vec<Source>,
+}
+
+impl Config {
+    /// Reads and resolves the configuration file at `path`.
+    pub fn load(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the configuration {}", path.display()))?;
+        Config::parse(&text, path)
+    }
+
+    /// Parses and resolves configuration text; `path` only names it in errors.
+    pub fn parse(text: &str, path: &Path) -> Result<Config> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            anyhow::anyhow!("{}: {}", path.display(), describe_toml_error(&e, text))
+        })?;
+        let file = ConfigFile { path, text };
+        let site = resolve_site(raw.site, &file)?;
+        let mut sources: Vec<Source> = Vec::with_capacity(raw.source.len());
+        for raw_source in raw.source {
+            let source = resolve_source(raw_source, &file)?;
+            if let Some(other) = sources.iter().find(|s| s.slug == source.slug) {
+                bail!(
+                    "{}: source \"{}\" has the same folder name as \"{}\" ({}); rename one",
+                    path.display(),
+                    source.name,
+                    other.name,
+                    source.slug
+                );
+            }
+            sources.push(source);
+        }
+        Ok(Config {
+            path: path.to_path_buf(),
+            site,
+            sources,
+        })
+    }
+
+    /// The sources that `digest fetch` reads.
+    pub fn enabled_sources(&self) -> impl Iterator<Item = &Source> {
+        self.sources.iter().filter(|s| s.enabled)
+    }
+
+    /// The source with this display name, if configured.
+    pub fn source_named(&self, name: &str) -> Option<&Source> {
+        self.sources.iter().find(|s| s.name == name)
+    }
+}
+
+/// The configuration file being resolved, for error messages.
+struct ConfigFile<'a> {
+    path: &'a Path,
+    text: &'a str,
+}
+
+impl ConfigFile<'_> {
+    /// An error about the value at `span`, naming the file and line.
+    fn error(&self, span: std::ops::Range<usize>, message: String) -> anyhow::Error {
+        let line = line_of(self.text, span.start);
+        anyhow::anyhow!("{}, line {}: {}", self.path.display(), line, message)
+    }
+}
+
+/// The 1-based line number of a byte offset.
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())]
+        .bytes()
+        .filter(|b| *b == b'\n')
+        .count()
+        + 1
+}
+
+/// Turns a TOML error into one line that names the line and what is wrong.
+fn describe_toml_error(error: &toml::de::Error, text: &str) -> String {
+    let message = error.message().trim_end_matches('.').to_string();
+    match error.span() {
+        Some(span) => format!("line {}: {}", line_of(text, span.start), message),
+        None => message,
+    }
+}
+
+fn resolve_site(raw: RawSite, file: &ConfigFile) -> Result<Site> {
+    let timezone: Tz =
+        raw.timezone.get_ref().parse().map_err(|_| {
+            file.error(raw.timezone.span(), format!(
+            "unknown time zone \"{}\"; use an IANA name such as \"UTC\" or \"Europe/Berlin\"",
+            raw.timezone.get_ref()
+        ))
+        })?;
+    let hour = *raw.day_closes_at.get_ref();
+    if hour > 23 {
+        return Err(file.error(
+            raw.day_closes_at.span(),
+            format!("day_closes_at is {hour}; give an hour from 0 to 23"),
+        ));
+    }
+    let mut base = raw.base_url.get_ref().clone();
+    if !base.ends_with('/') {
+        base.push('/');
+    }
+    let base_url = parse_web_url(&base).map_err(|why| {
+        file.error(
+            raw.base_url.span(),
+            format!("base_url \"{}\" {why}", raw.base_url.get_ref()),
+        )
+    })?;
+    let description = raw
+        .description
+        .unwrap_or_else(|| format!("{}: a daily digest of engineering blogs.", raw.title));
+    Ok(Site {
+        title: raw.title,
+        base_url,
+        description,
+        author: raw.author,
+        language: raw.language,
+        timezone,
+        day_closes_at: hour,
+        deep_dives: raw.deep_dives.max(1),
+        feed_entries: raw.feed_entries.max(1),
+        timeout: std::time::Duration::from_secs(raw.timeout_secs.max(1)),
+        concurrency: raw.concurrency.max(1),
+        max_body_bytes: raw.max_body_bytes,
+        companies: raw.companies,
+    })
+}
+
+fn resolve_source(raw: RawSource, file: &ConfigFile) -> Result<Source> {
+    let name = raw.name.get_ref().trim().to_string();
+    let slug = slugify(&name, 60);
+    if slug.is_empty() {
+        return Err(file.error(
+            raw.name.span(),
+            format!("source name \"{name}\" needs at least one letter or digit"),
+        ));
+    }
+    let feed = parse_web_url(raw.feed.get_ref()).map_err(|why| {
+        file.error(
+            raw.feed.span(),
+            format!("feed of \"{name}\" \"{}\" {why}", raw.feed.get_ref()),
+        )
+    })?;
+    Ok(Source {
+        name,
+        slug,
+        company: raw.company,
+        kind: raw.kind,
+        feed,
+        enabled: raw.enabled,
+    })
+}
+
+/// Parses an absolute http or https URL, or says what is wrong with it.
+fn parse_web_url(text: &str) -> std::result::Result<Url, &'static str> {
+    let url = Url::parse(text).map_err(|_| "is not an absolute URL")?;
+    match url.scheme() {
+        "http" | "https" => Ok(url),
+        _ => Err("must start with http:// or https://"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config> {
+        Config::parse(text, Path::new("sources.toml"))
+    }
+
+    const SITE: &str = "[site]\ntitle = \"T\"\nbase_url = \"https://example.org/news\"\n";
+
+    #[test]
+    fn minimal_site_gets_defaults() {
+        let config = parse(SITE).unwrap();
+        assert_eq!(config.site.base_url.as_str(), "https://example.org/news/");
+        assert_eq!(config.site.timezone, chrono_tz::UTC);
+        assert_eq!(config.site.deep_dives, 8);
+        assert!(config.sources.is_empty());
+    }
+
+    #[test]
+    fn unknown_key_is_named_with_its_line() {
+        let text = format!(
+            "{SITE}\n[[source]]\nname = \"A\"\ncompany = \"A\"\nkind = \"company\"\nfeed = \"https://a.example/feed\"\ncolour = \"red\"\n"
+        );
+        let err = parse(&text).unwrap_err().to_string();
+        assert!(err.contains("line 10"), "{err}");
+        assert!(err.contains("colour"), "{err}");
+    }
+
+    #[test]
+    fn missing_field_is_named() {
+        let text = format!(
+            "{SITE}\n[[source]]\nname = \"A\"\nkind = \"company\"\nfeed = \"https://a.example/feed\"\n"
+        );
+        let err = parse(&text).unwrap_err().to_string();
+        assert!(err.contains("company"), "{err}");
+        assert!(err.contains("line 5"), "{err}");
+    }
+
+    #[test]
+    fn bad_time_zone_names_its_line() {
+        let text = format!("{SITE}timezone = \"Mars/Olympus\"\n");
+        let err = parse(&text).unwrap_err().to_string();
+        assert!(
+            err.contains("line 4") && err.contains("Mars/Olympus"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn feed_must_be_http() {
+        let text = format!(
+            "{SITE}\n[[source]]\nname = \"A\"\ncompany = \"A\"\nkind = \"company\"\nfeed = \"file:///etc/passwd\"\n"
+        );
+        let err = parse(&text).unwrap_err().to_string();
+        assert!(err.contains("line 9") && err.contains("http"), "{err}");
+    }
+
+    #[test]
+    fn duplicate_source_folders_are_refused() {
+        let one = "[[source]]\nname = \"A b\"\ncompany = \"A\"\nkind = \"company\"\nfeed = \"https://a.example/\"\n";
+        let two = one.replace("A b", "a-B");
+        let err = parse(&format!("{SITE}{one}{two}")).unwrap_err().to_string();
+        assert!(err.contains("same folder name"), "{err}");
+    }
+}

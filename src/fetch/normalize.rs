@@ -1,0 +1,185 @@
+//! From a feed entry to an item: absolute links, plain-text title, a date
+//! with its offset, sanitised HTML converted to markdown, and an id.
+
+use chrono::{DateTime, FixedOffset};
+use feed_rs::model::{Entry, Text};
+use url::Url;
+
+use super::parse::ParsedFeed;
+use crate::company::Companies;
+use crate::config::{Source, SourceKind};
+use crate::html;
+use crate::identity;
+use crate::item::{Item, ItemMeta};
+
+/// Longest summary kept in front matter, in characters.
+const MAX_SUMMARY: usize = 2000;
+/// Most tags kept per item.
+const MAX_TAGS: usize = 20;
+
+/// What normalisation needs besides the entry.
+pub struct Normalizer<'a> {
+    /// The source the feed belongs to.
+    pub source: &'a Source,
+    /// Names for attributing an aggregator's articles.
+    pub companies: &'a Companies,
+    /// The time of this run: the date of undated items and their first sighting.
+    pub now: DateTime<FixedOffset>,
+}
+
+impl Normalizer<'_> {
+    /// The items of a parsed feed, in feed order; `base` is the URL it came from.
+    pub fn items(&self, parsed: &ParsedFeed, base: &Url) -> Vec<Item> {
+        let feed_base = parsed
+            .feed
+            .links
+            .iter()
+            .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
+            .and_then(|l| base.join(&l.href).ok());
+        parsed
+            .feed
+            .entries
+            .iter()
+            .filter_map(|entry| self.item(entry, parsed, base, feed_base.as_ref()))
+            .collect()
+    }
+
+    fn item(
+        &self,
+        entry: &Entry,
+        parsed: &ParsedFeed,
+        base: &Url,
+        feed_base: Option<&Url>,
+    ) -> Option<Item> {
+        let entry_base = entry.base.as_deref().and_then(|b| base.join(b).ok());
+        let base = entry_base.as_ref().unwrap_or(base);
+        let link = article_link(entry, base);
+        let content_html = entry
+            .content
+            .as_ref()
+            .and_then(|c| c.body.as_deref())
+            .filter(|b| !b.trim().is_empty())
+            .map(str::to_string)
+            .or_else(|| entry.summary.as_ref().map(text_as_html));
+        let resolve_against = link.as_ref().or(feed_base).unwrap_or(base);
+        let clean_html = content_html
+            .as_deref()
+            .map(|h| html::sanitize(h, Some(resolve_against)));
+        let body = clean_html
+            .as_deref()
+            .map(html::to_markdown)
+            .unwrap_or_default();
+        let body_text = clean_html.as_deref().map(html::to_text).unwrap_or_default();
+
+        let mut title = entry
+            .title
+            .as_ref()
+            .map(|t| html::to_text(&t.content))
+            .unwrap_or_default();
+        if title.is_empty() {
+            title = first_words(&body_text, 12);
+        }
+        if title.is_empty() && link.is_none() {
+            return None;
+        }
+        if title.is_empty() {
+            title = "Untitled".into();
+        }
+
+        let date = entry
+            .published
+            .or(entry.updated)
+            .map(|d| parsed.with_offset(d));
+        let company = match self.source.kind {
+            SourceKind::Company => self.source.company.clone(),
+            SourceKind::Aggregator => {
+                self.companies
+                    .attribute(&title, &body_text, &self.source.company)
+            }
+        };
+        let summary = entry
+            .content
+            .as_ref()
+            .and(entry.summary.as_ref())
+            .and_then(|s| {
+                let text = html::to_text(&s.content);
+                (!text.is_empty() && text != body_text).then(|| cut_chars(&text, MAX_SUMMARY))
+            });
+        let meta = ItemMeta {
+            id: identity::item_id(link.as_ref(), &entry.id, &title, &body_text),
+            url: link.as_ref().map(identity::clean_link).unwrap_or_default(),
+            title,
+            source: self.source.name.clone(),
+            company,
+            published: date.unwrap_or(self.now),
+            first_seen: self.now,
+            undated: date.is_none(),
+            authors: unique(
+                entry
+                    .authors
+                    .iter()
+                    .map(|a| html::to_text(a.name.as_deref().unwrap_or_default())),
+                usize::MAX,
+            ),
+            tags: unique(
+                entry
+                    .categories
+                    .iter()
+                    .map(|c| html::to_text(c.label.as_deref().unwrap_or(&c.term))),
+                MAX_TAGS,
+            ),
+            also_in: Vec::new(),
+            summary,
+        };
+        Some(Item { meta, body })
+    }
+}
+
+/// The entry's link to the article, made absolute; only http(s) links count.
+fn article_link(entry: &Entry, base: &Url) -> Option<Url> {
+    let is_article = |rel: Option<&str>| rel.is_none_or(|r| r == "alternate");
+    entry
+        .links
+        .iter()
+        .filter(|l| is_article(l.rel.as_deref()))
+        .chain(entry.links.iter())
+        .filter_map(|l| base.join(l.href.trim()).ok())
+        .find(|url| matches!(url.scheme(), "http" | "https"))
+}
+
+/// A feed text as HTML: plain text is escaped and kept in paragraphs.
+fn text_as_html(text: &Text) -> String {
+    if text.content_type.subty().as_str() == "plain" {
+        text.content
+            .split("\n\n")
+            .map(|p| format!("<p>{}</p>", ammonia::clean_text(p.trim())))
+            .collect()
+    } else {
+        text.content.clone()
+    }
+}
+
+fn first_words(text: &str, count: usize) -> String {
+    text.split_whitespace()
+        .take(count)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn cut_chars(text: &str, limit: usize) -> String {
+    match text.char_indices().nth(limit) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_string(),
+    }
+}
+
+/// Non-empty values in first-seen order, without repeats, at most `limit`.
+fn unique(values: impl Iterator<Item = String>, limit: usize) -> Vec<String> {
+    let mut seen: Vec<String> = Vec::new();
+    for value in values {
+        if !value.is_empty() && !seen.contains(&value) && seen.len() < limit {
+            seen.push(value);
+        }
+    }
+    seen
+}

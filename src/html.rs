@@ -1,0 +1,216 @@
+//! Feed HTML made safe, and turned into markdown or plain text.
+//!
+//! Everything a feed says is someone else's markup. It goes through an
+//! allow-list sanitiser (ammonia) before it is stored, and again when a page
+//! is rendered: no script, style, event handler, frame, form or non-web URL
+//! survives, and relative links are made absolute against the article.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use ammonia::{Builder, UrlRelative};
+use htmd::Element;
+use htmd::element_handler::{HandlerResult, Handlers};
+use url::Url;
+
+/// URL schemes that links and images may use.
+const SCHEMES: [&str; 3] = ["http", "https", "mailto"];
+
+/// Sanitises `html`, resolving relative URLs against `base` when there is one.
+pub fn sanitize(html: &str, base: Option<&Url>) -> String {
+    let mut builder = Builder::default();
+    builder
+        .url_schemes(HashSet::from(SCHEMES))
+        .link_rel(Some("noopener noreferrer"));
+    match base {
+        Some(base) => builder.url_relative(UrlRelative::RewriteWithBase(base.clone())),
+        None => builder.url_relative(UrlRelative::Deny),
+    };
+    builder.clean(html).to_string()
+}
+
+/// Sanitises rendered markdown for a page: the same allow-list, plus the
+/// heading ids and classes that digest's own markdown renderer writes.
+pub fn sanitize_page(html: &str) -> String {
+    static BUILDER: OnceLock<Builder<'static>> = OnceLock::new();
+    BUILDER
+        .get_or_init(|| {
+            let mut builder = Builder::default();
+            builder
+                .url_schemes(HashSet::from(SCHEMES))
+                .link_rel(Some("noopener noreferrer"))
+                .url_relative(UrlRelative::PassThrough)
+                .add_generic_attributes(["id"])
+                .add_tag_attributes("section", ["class"])
+                .add_tags(["section"]);
+            builder
+        })
+        .clean(html)
+        .to_string()
+}
+
+/// Converts sanitised HTML to markdown.
+pub fn to_markdown(html: &str) -> String {
+    static CONVERTER: OnceLock<htmd::HtmlToMarkdown> = OnceLock::new();
+    let converter = CONVERTER.get_or_init(|| {
+        htmd::HtmlToMarkdown::builder()
+            .options(htmd::options::Options {
+                bullet_list_marker: htmd::options::BulletListMarker::Dash,
+                ul_bullet_spacing: 1,
+                ol_number_spacing: 1,
+                hr_style: htmd::options::HrStyle::Dashes,
+                ..Default::default()
+            })
+            .skip_tags(vec![
+                "script", "style", "iframe", "object", "form", "noscript",
+            ])
+            .add_handler(vec!["a"], link_keeping_spaces)
+            .build()
+    });
+    let markdown = converter.convert(html).unwrap_or_default();
+    tidy_markdown(&markdown)
+}
+
+/// Converts a link as usual, but keeps the spaces at the edges of its text
+/// outside the link: `have<a> reported </a>on` must not become `have[reported](…)on`.
+fn link_keeping_spaces(handlers: &dyn Handlers, element: Element) -> Option<HandlerResult> {
+    let inner = handlers.walk_children(element.node).content;
+    let mut result = handlers.fallback(element)?;
+    let lead =
+        inner.starts_with(char::is_whitespace) && !result.content.starts_with(char::is_whitespace);
+    let trail =
+        inner.ends_with(char::is_whitespace) && !result.content.ends_with(char::is_whitespace);
+    if lead {
+        result.content.insert(0, ' ');
+    }
+    if trail {
+        result.content.push(' ');
+    }
+    Some(result)
+}
+
+/// Trims trailing spaces and collapses runs of blank lines.
+fn tidy_markdown(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    let mut blank = 0;
+    for line in markdown.lines() {
+        let line = line.trim_end();
+        if line.is_empty() {
+            blank += 1;
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(if blank > 0 { "\n\n" } else { "\n" });
+        }
+        blank = 0;
+        out.push_str(line);
+    }
+    out
+}
+
+/// The text of an HTML fragment: tags dropped, entities decoded, white space
+/// collapsed. For titles, authors and summaries, which are stored as text.
+pub fn to_text(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let fragment = if html.contains('<') || html.contains('&') {
+        let cleaned = Builder::empty().clean(html).to_string();
+        decode_entities(&cleaned)
+    } else {
+        html.to_string()
+    };
+    for word in fragment.split_whitespace() {
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(word);
+    }
+    text
+}
+
+/// Decodes the entities that a sanitiser leaves in text.
+fn decode_entities(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find('&') {
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let end = rest.find(';').filter(|&end| end <= 10);
+        let decoded = end.and_then(|end| decode_entity(&rest[1..end]).map(|c| (c, end)));
+        match decoded {
+            Some((c, end)) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn decode_entity(name: &str) -> Option<char> {
+    match name {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" => Some('\''),
+        "nbsp" => Some(' '),
+        _ => {
+            let number = name.strip_prefix('#')?;
+            let code = match number.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => number.parse().ok()?,
+            };
+            char::from_u32(code)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scripts_and_handlers_are_removed() {
+        let base = Url::parse("https://blog.example.com/posts/1").unwrap();
+        let html = r#"<p onclick="x()">Hi <script>alert(1)</script><a href="javascript:alert(1)">a</a> <a href="/about">b</a></p>"#;
+        let clean = sanitize(html, Some(&base));
+        assert!(
+            !clean.contains("script")
+                && !clean.contains("onclick")
+                && !clean.contains("javascript"),
+            "{clean}"
+        );
+        assert!(
+            clean.contains(r#"href="https://blog.example.com/about""#),
+            "{clean}"
+        );
+    }
+
+    #[test]
+    fn html_becomes_markdown() {
+        let markdown = to_markdown(
+            "<h2>Why</h2><p>We <strong>cut</strong> costs by 40%.</p><ul><li>one</li><li>two</li></ul>",
+        );
+        assert_eq!(
+            markdown,
+            "## Why\n\nWe **cut** costs by 40%.\n\n- one\n- two"
+        );
+        let spaced =
+            to_markdown(r#"<p>We have<a href="https://x.example/"> reported </a>on it.</p>"#);
+        assert_eq!(spaced, "We have [reported](https://x.example/) on it.");
+    }
+
+    #[test]
+    fn text_keeps_words_and_decodes_entities() {
+        assert_eq!(
+            to_text("AWS Job: Architect &amp; <b>Designer</b>\n  Position"),
+            "AWS Job: Architect & Designer Position"
+        );
+        assert_eq!(to_text("It&#8217;s &lt;fine&gt;"), "It’s <fine>");
+    }
+}

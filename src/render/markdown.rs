@@ -1,0 +1,81 @@
+//! Markdown to HTML for pages: CommonMark with tables and strikethrough,
+//! each `##` section wrapped in a `<section>` with an id for its heading,
+//! and the result sanitised like feed HTML.
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+
+use crate::html::sanitize_page;
+use crate::slug::slugify;
+
+/// Renders an edition's or page's markdown to safe HTML.
+pub fn to_html(markdown: &str) -> String {
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    let events: Vec<Event> = Parser::new_ext(markdown, options).collect();
+    let mut output: Vec<Event> = Vec::with_capacity(events.len() + 8);
+    let mut open_section = false;
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading {
+            level: HeadingLevel::H2,
+            ..
+        }) = &events[i]
+        {
+            let end = events[i..]
+                .iter()
+                .position(|e| matches!(e, Event::End(TagEnd::Heading(HeadingLevel::H2))))
+                .map_or(events.len(), |p| i + p);
+            let text: String = events[i + 1..end]
+                .iter()
+                .filter_map(|e| match e {
+                    Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                    _ => None,
+                })
+                .collect();
+            let id = slugify(&text, 60);
+            let close = if open_section { "</section>\n" } else { "" };
+            output.push(Event::Html(CowStr::from(format!(
+                "{close}<section id=\"{id}\">\n<h2>"
+            ))));
+            output.extend(events[i + 1..end].iter().cloned());
+            output.push(Event::Html(CowStr::from("</h2>\n")));
+            open_section = true;
+            i = end + 1;
+            continue;
+        }
+        output.push(events[i].clone());
+        i += 1;
+    }
+    if open_section {
+        output.push(Event::Html(CowStr::from("</section>\n")));
+    }
+    let mut rendered = String::with_capacity(markdown.len() * 2);
+    html::push_html(&mut rendered, output.into_iter());
+    sanitize_page(&rendered)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sections_wrap_each_h2() {
+        let html =
+            to_html("## Signal of the Day\n\nText.\n\n## Deep Dives\n\n### A · B\n\nMore.\n");
+        assert_eq!(
+            html,
+            "<section id=\"signal-of-the-day\">\n<h2>Signal of the Day</h2>\n<p>Text.</p>\n\
+             </section>\n<section id=\"deep-dives\">\n<h2>Deep Dives</h2>\n<h3>A · B</h3>\n<p>More.</p>\n</section>\n"
+        );
+    }
+
+    #[test]
+    fn raw_html_in_content_is_sanitised() {
+        let html = to_html(
+            "Hi <script>alert(1)</script> <img src=x onerror=alert(1)> [a](javascript:alert(1))",
+        );
+        assert!(
+            !html.contains("<script") && !html.contains("onerror") && !html.contains("javascript:"),
+            "{html}"
+        );
+    }
+}

@@ -1,0 +1,225 @@
+//! The item store: every article ever fetched, one markdown file each, under
+//! `content/items/<source>/<yyyy-mm-dd>-<slug>.md`.
+//!
+//! The store never loses an item and never keeps one twice: an article is
+//! known by its id (its canonical URL) and, across the sources of one
+//! company, by its title. Files are only ever written whole, through a
+//! temporary file renamed into place.
+
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use chrono_tz::Tz;
+
+use crate::item::{Item, ItemMeta};
+use crate::slug::slugify;
+
+/// Reads a whole text file, naming it in the error.
+pub fn read_text(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder,
+/// flushed to disk and renamed into place: readers see the old file or the
+/// new one, never a part.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let mut file = tempfile::Builder::new()
+        .prefix(".tmp-")
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    file.write_all(bytes)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    file.as_file()
+        .sync_all()
+        .with_context(|| format!("cannot flush {}", path.display()))?;
+    file.persist(path)
+        .with_context(|| format!("cannot move into place {}", path.display()))?;
+    Ok(())
+}
+
+/// Every markdown file below `dir`, sorted, skipping temporary files.
+pub fn markdown_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(next) = pending.pop() {
+        let entries = match std::fs::read_dir(&next) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(e).with_context(|| format!("cannot list {}", next.display())),
+        };
+        for entry in entries {
+            let path = entry
+                .with_context(|| format!("cannot list {}", next.display()))?
+                .path();
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if name.starts_with('.') {
+                continue;
+            }
+            if path.is_dir() {
+                pending.push(path);
+            } else if name.ends_with(".md") {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// An item known to the store: its front matter and where its file is.
+#[derive(Debug, Clone)]
+pub struct StoredItem {
+    /// The item's front matter.
+    pub meta: ItemMeta,
+    /// Its file.
+    pub path: PathBuf,
+}
+
+/// What happened to an item offered to the store.
+#[derive(Debug, PartialEq)]
+pub enum Insert {
+    /// A new item, written to this file.
+    Stored(PathBuf),
+    /// The store already had it (same id, or same company and title).
+    Known,
+}
+
+/// The items under `content/items/`, indexed for deduplication.
+pub struct ItemStore {
+    root: PathBuf,
+    timezone: Tz,
+    items: Vec<StoredItem>,
+    by_id: HashMap<String, usize>,
+    by_title: HashMap<String, Vec<usize>>,
+    paths: HashSet<PathBuf>,
+}
+
+impl ItemStore {
+    /// Loads every item below `root`. Files that cannot be read are returned
+    /// as problems, left untouched, and their names are never reused.
+    pub fn load(root: &Path, timezone: Tz) -> Result<(ItemStore, Vec<anyhow::Error>)> {
+        let mut store = ItemStore {
+            root: root.to_path_buf(),
+            timezone,
+            items: Vec::new(),
+            by_id: HashMap::new(),
+            by_title: HashMap::new(),
+            paths: HashSet::new(),
+        };
+        let mut problems = Vec::new();
+        for path in markdown_files(root)? {
+            store.paths.insert(path.clone());
+            match read_text(&path).and_then(|text| Item::parse(&text, &path)) {
+                Ok(item) => store.index(StoredItem {
+                    meta: item.meta,
+                    path,
+                }),
+                Err(e) => problems.push(e),
+            }
+        }
+        Ok((store, problems))
+    }
+
+    /// Every item, in the order of their files.
+    pub fn items(&self) -> &[StoredItem] {
+        &self.items
+    }
+
+    /// The item with this id.
+    pub fn get(&self, id: &str) -> Option<&StoredItem> {
+        self.by_id.get(id).map(|&i| &self.items[i])
+    }
+
+    fn index(&mut self, stored: StoredItem) {
+        let position = self.items.len();
+        self.by_id.entry(stored.meta.id.clone()).or_insert(position);
+        self.by_title
+            .entry(title_key(&stored.meta))
+            .or_default()
+            .push(position);
+        self.items.push(stored);
+    }
+
+    /// The stored item that `meta` duplicates: the same id, or the same
+    /// company and title published within a week of each other (one article
+    /// under two addresses, as when a company has two feeds).
+    pub fn find_duplicate(&self, meta: &ItemMeta) -> Option<&StoredItem> {
+        if let Some(stored) = self.get(&meta.id) {
+            return Some(stored);
+        }
+        let candidates = self.by_title.get(&title_key(meta))?;
+        candidates
+            .iter()
+            .map(|&i| &self.items[i])
+            .find(|stored| (stored.meta.published - meta.published).num_days().abs() <= 7)
+    }
+
+    /// Stores `item` unless it is already known. When it is known from
+    /// another source, that source is recorded in the stored item.
+    pub fn insert(&mut self, item: Item, source_slug: &str) -> Result<Insert> {
+        if let Some(stored) = self.find_duplicate(&item.meta) {
+            let (path, id) = (stored.path.clone(), stored.meta.id.clone());
+            let source = item.meta.source;
+            if stored.meta.source != source && !stored.meta.also_in.contains(&source) {
+                self.record_also_in(&path, &id, source)?;
+            }
+            return Ok(Insert::Known);
+        }
+        let path = self.free_path(&item.meta, source_slug);
+        write_atomic(&path, item.to_text()?.as_bytes())?;
+        self.paths.insert(path.clone());
+        self.index(StoredItem {
+            meta: item.meta,
+            path: path.clone(),
+        });
+        Ok(Insert::Stored(path))
+    }
+
+    /// Adds `source` to the `also_in` list of the item stored at `path`,
+    /// keeping everything else in the file as it is.
+    fn record_also_in(&mut self, path: &Path, id: &str, source: String) -> Result<()> {
+        let mut item = Item::read(path)?;
+        item.meta.also_in.push(source);
+        item.meta.also_in.sort();
+        write_atomic(path, item.to_text()?.as_bytes())?;
+        if let Some(&i) = self.by_id.get(id) {
+            self.items[i].meta = item.meta;
+        }
+        Ok(())
+    }
+
+    /// A file name for a new item that no other file has: the date and the
+    /// title's slug, with a short hash of the id when that is taken.
+    fn free_path(&self, meta: &ItemMeta, source_slug: &str) -> PathBuf {
+        let mut slug = slugify(&meta.title, 80);
+        if slug.is_empty() {
+            slug = "item".into();
+        }
+        let path = self
+            .root
+            .join(meta.relative_path(source_slug, self.timezone, &slug));
+        if !self.paths.contains(&path) && !path.exists() {
+            return path;
+        }
+        let hash = crate::hash::short(&meta.id);
+        self.root
+            .join(meta.relative_path(source_slug, self.timezone, &format!("{slug}-{hash}")))
+    }
+}
+
+/// Company and title reduced to lowercase words, so that the same article
+/// under two addresses is recognised.
+fn title_key(meta: &ItemMeta) -> String {
+    format!(
+        "{}\n{}",
+        slugify(&meta.company, 80),
+        slugify(&meta.title, 200)
+    )
+}

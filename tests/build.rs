@@ -1,0 +1,389 @@
+//! `digest build` end to end: the real binary, a loopback feed server, real
+//! saved feeds, and a temporary site.
+
+mod common;
+
+use common::{FeedServer, Reply, TestSite, TestSource};
+
+/// Two small feeds written for these tests: two companies that publish on
+/// the same theme on 2025-07-23, one with a relative link and a date with
+/// an offset that moves it to the next day in UTC.
+const ACME_FEED: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Acme Engineering</title><link>https://acme.example/blog/</link>
+<item>
+  <title>Moving image resizing to edge caching</title>
+  <link>/blog/edge-caching-images</link>
+  <guid isPermaLink="false">acme-42</guid>
+  <pubDate>Tue, 22 Jul 2025 23:30:00 -0700</pubDate>
+  <author>dev@acme.example (Ada Lovelace)</author>
+  <description><![CDATA[<p>Last quarter we moved image resizing out of our origin servers and into edge caching nodes. The p99 latency of image requests fell by 40% across 3,000 servers, and origin traffic dropped by half.</p>
+<p>Edge caching only works when cache keys are stable, so we normalised every resize parameter before it reaches the cache. We also learned that invalidation must be scoped per tenant, or one customer's purge empties everyone's edge caching tier.</p>
+<p>Read the <a href="/docs/edge">edge caching guide</a> for the configuration we use.</p>]]></description>
+</item>
+</channel></rss>"#;
+
+const GLOBEX_FEED: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Globex Tech</title><id>urn:globex</id>
+<link href="https://globex.example/"/><updated>2025-07-23T12:00:00Z</updated>
+<entry>
+  <title>Edge caching for our public API, one year on</title>
+  <link href="https://globex.example/posts/edge-caching-api"/>
+  <id>urn:globex:post:7</id>
+  <published>2025-07-23T12:00:00+02:00</published>
+  <updated>2025-07-23T12:00:00+02:00</updated>
+  <author><name>Grace Hopper</name></author>
+  <content type="html"><![CDATA[<p>A year ago we put edge caching in front of our public API. The cache hit ratio climbed from 60% to 92%, and the p99 latency of read requests fell from 180 ms to 45 ms.</p>
+<p>The hard part of edge caching was invalidation: we tag every cached response with the records it contains, so a write purges exactly the responses it changes. Stale reads are now measured in seconds rather than minutes.</p>]]></content>
+</entry>
+</feed>"#;
+
+/// A site with three real saved feeds and the two written above.
+fn corpus_site(server: &FeedServer) -> TestSite {
+    server.route(
+        "/acme.xml",
+        Reply::Feed(ACME_FEED.as_bytes().to_vec(), "application/rss+xml"),
+    );
+    server.route(
+        "/globex.xml",
+        Reply::Feed(GLOBEX_FEED.as_bytes().to_vec(), "application/atom+xml"),
+    );
+    TestSite::new(&[
+        TestSource {
+            name: "Microsoft AI Blogs",
+            company: "Microsoft",
+            kind: "company",
+            feed: server.serve_fixture("sources/microsoft-ai-blogs.xml"),
+        },
+        TestSource {
+            name: "Google Keyword: AI",
+            company: "Google",
+            kind: "company",
+            feed: server.serve_fixture("sources/google-blog-ai-section.xml"),
+        },
+        TestSource {
+            name: "Google DeepMind",
+            company: "Google DeepMind",
+            kind: "company",
+            feed: server.serve_fixture("sources/google-deepmind.xml"),
+        },
+        TestSource {
+            name: "Acme Engineering",
+            company: "Acme",
+            kind: "company",
+            feed: server.url("/acme.xml"),
+        },
+        TestSource {
+            name: "Globex Tech",
+            company: "Globex",
+            kind: "company",
+            feed: server.url("/globex.xml"),
+        },
+    ])
+}
+
+/// The value of `key = ` in a content file's front matter, as written.
+fn front_value(text: &str, key: &str) -> Option<String> {
+    let front = text.split("+++").nth(1)?;
+    front
+        .lines()
+        .find_map(|line| line.strip_prefix(&format!("{key} = ")).map(str::to_string))
+}
+
+#[test]
+fn build_stores_items_writes_editions_and_renders_the_site() {
+    let server = FeedServer::start();
+    let site = corpus_site(&server);
+    site.digest_ok(&["build"]);
+
+    // Every entry of every feed is stored once, in its source's folder.
+    let items = site.files("content/items");
+    let count = |folder: &str| {
+        items
+            .keys()
+            .filter(|p| p.starts_with(format!("content/items/{folder}")))
+            .count()
+    };
+    assert_eq!(count("microsoft-ai-blogs"), 10);
+    assert_eq!(count("google-keyword-ai"), 20);
+    assert_eq!(count("google-deepmind"), 100);
+    assert_eq!(count("acme-engineering"), 1);
+    assert_eq!(count("globex-tech"), 1);
+
+    // Dates keep their offset; the file is named by the UTC day.
+    let acme = site
+        .read("content/items/acme-engineering/2025-07-23-moving-image-resizing-to-edge-caching.md");
+    assert_eq!(
+        front_value(&acme, "published").as_deref(),
+        Some("2025-07-22T23:30:00-07:00")
+    );
+    assert_eq!(front_value(&acme, "company").as_deref(), Some("\"Acme\""));
+    // Relative links are made absolute against the address the feed came from.
+    let acme_url = format!("\"{}\"", server.url("/blog/edge-caching-images"));
+    assert_eq!(front_value(&acme, "url"), Some(acme_url));
+    assert!(
+        acme.contains(&format!(
+            "[edge caching guide]({})",
+            server.url("/docs/edge")
+        )),
+        "{acme}"
+    );
+    let grid = site.read("content/items/microsoft-ai-blogs/2025-07-28-driving-the-grid-of-the-future-how-microsoft-and-our-partners-are-reenvisioning.md");
+    assert_eq!(
+        front_value(&grid, "published").as_deref(),
+        Some("2025-07-28T15:00:00Z")
+    );
+    for (path, bytes) in &items {
+        let text = String::from_utf8_lossy(bytes);
+        let url = front_value(&text, "url").unwrap_or_default();
+        assert!(
+            url.starts_with("\"https://") || url.starts_with("\"http://127.0.0.1"),
+            "{}: {url}",
+            path.display()
+        );
+    }
+
+    // One edition for each day that has items, on the day they were published.
+    let mut item_days: Vec<String> = items
+        .keys()
+        .map(|p| p.file_name().unwrap().to_string_lossy()[..10].to_string())
+        .collect();
+    item_days.sort();
+    item_days.dedup();
+    let edition_days: Vec<String> = site
+        .files("content/issues")
+        .keys()
+        .map(|p| p.file_stem().unwrap().to_string_lossy().to_string())
+        .collect();
+    assert_eq!(edition_days, item_days);
+
+    // The shared day has all three sections, and the pattern names both companies.
+    let page = site.read("public/editions/2025-07-23.html");
+    for heading in [
+        "<h2>Signal of the Day</h2>",
+        "<h2>Deep Dives</h2>",
+        "<h2>Patterns Across Companies</h2>",
+    ] {
+        assert!(page.contains(heading), "missing {heading}");
+    }
+    let patterns = page
+        .split("<h2>Patterns Across Companies</h2>")
+        .nth(1)
+        .unwrap();
+    assert!(
+        patterns.contains("Edge caching")
+            && patterns.contains("Acme")
+            && patterns.contains("Globex"),
+        "{patterns}"
+    );
+    // Deep Dive paragraphs are the articles' own sentences.
+    assert!(
+        page.contains("The cache hit ratio climbed from 60% to 92%"),
+        "{page}"
+    );
+
+    // The index shows the newest edition; the archive lists them all.
+    let newest = edition_days.last().unwrap();
+    assert!(
+        site.read("public/index.html")
+            .contains(&format!("editions/{newest}.html"))
+    );
+    let archive = site.read("public/archive.html");
+    assert_eq!(
+        archive.matches("<li><a href=\"editions/").count(),
+        edition_days.len()
+    );
+
+    // The feed parses, newest edition first, with stable guids and full HTML.
+    let channel =
+        rss::Channel::read_from(site.read("public/rss.xml").as_bytes()).expect("rss.xml parses");
+    assert_eq!(channel.items().len(), 20.min(edition_days.len()));
+    let first = &channel.items()[0];
+    let newest_url = format!("https://digest.test/editions/{newest}.html");
+    assert_eq!(first.link(), Some(newest_url.as_str()));
+    assert_eq!(first.guid().map(|g| g.value()), Some(newest_url.as_str()));
+    let shared = channel
+        .items()
+        .iter()
+        .find(|i| i.link() == Some("https://digest.test/editions/2025-07-23.html"))
+        .unwrap();
+    assert!(
+        shared
+            .description()
+            .unwrap()
+            .contains("<h2>Deep Dives</h2>")
+    );
+    assert_eq!(channel.last_build_date(), first.pub_date());
+}
+
+#[test]
+fn a_second_build_stores_nothing_and_changes_no_byte() {
+    let server = FeedServer::start();
+    let site = corpus_site(&server);
+    site.digest_ok(&["build"]);
+    let content = site.files("content");
+    let public = site.files("public");
+
+    let log = site.digest_ok(&["build"]);
+    assert!(log.contains("0 new items"), "{log}");
+    assert!(log.contains("composed 0 editions"), "{log}");
+    assert!(
+        site.files("content") == content,
+        "content/ changed on the second build"
+    );
+    assert!(
+        site.files("public") == public,
+        "public/ changed on the second build"
+    );
+}
+
+#[test]
+fn a_dead_source_and_a_garbage_source_are_warned_about_and_skipped() {
+    let server = FeedServer::start();
+    server.route("/gone.xml", Reply::Status(404));
+    server.route(
+        "/garbage.xml",
+        Reply::Feed(
+            b"\x00\x13 this is not < a feed >>".to_vec(),
+            "application/rss+xml",
+        ),
+    );
+    let site = TestSite::new(&[
+        TestSource {
+            name: "Gone Blog",
+            company: "Gone",
+            kind: "company",
+            feed: server.url("/gone.xml"),
+        },
+        TestSource {
+            name: "Microsoft AI Blogs",
+            company: "Microsoft",
+            kind: "company",
+            feed: server.serve_fixture("sources/microsoft-ai-blogs.xml"),
+        },
+        TestSource {
+            name: "Garbage Blog",
+            company: "Garbage",
+            kind: "company",
+            feed: server.url("/garbage.xml"),
+        },
+    ]);
+    let output = site.digest(&["build"]);
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{log}");
+
+    let warnings: Vec<&str> = log.lines().filter(|l| l.contains("WARN")).collect();
+    assert_eq!(warnings.len(), 2, "{log}");
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("\"Gone Blog\"") && w.contains("HTTP 404")),
+        "{log}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("\"Garbage Blog\"") && w.contains("not a valid feed")),
+        "{log}"
+    );
+    assert_eq!(site.files("content/items/microsoft-ai-blogs").len(), 10);
+    assert!(
+        site.read("public/index.html")
+            .contains("Engineering @ Scale")
+    );
+}
+
+#[test]
+fn the_same_article_from_two_sources_is_stored_once() {
+    let server = FeedServer::start();
+    let feed = server.serve_fixture("feeds/netflix-techblog-2021.xml");
+    let site = TestSite::new(&[
+        TestSource {
+            name: "Netflix Tech Blog",
+            company: "Netflix",
+            kind: "company",
+            feed: feed.clone(),
+        },
+        TestSource {
+            name: "The Netflix Tech Blog",
+            company: "Netflix",
+            kind: "company",
+            feed,
+        },
+    ]);
+    site.digest_ok(&["fetch"]);
+    let items = site.files("content/items");
+    assert_eq!(items.len(), 10);
+    assert!(
+        items
+            .keys()
+            .all(|p| p.starts_with("content/items/netflix-tech-blog"))
+    );
+    for bytes in items.values() {
+        let text = String::from_utf8_lossy(bytes);
+        assert_eq!(
+            front_value(&text, "also_in").as_deref(),
+            Some("[\"The Netflix Tech Blog\"]")
+        );
+        // The id drops Medium's tracking parameter; the link does too.
+        let url = front_value(&text, "url").unwrap();
+        assert!(
+            url.starts_with("\"https://netflixtechblog.com/") && !url.contains("source=rss"),
+            "{url}"
+        );
+    }
+}
+
+#[test]
+fn an_edition_edited_by_hand_is_kept() {
+    let server = FeedServer::start();
+    let site = TestSite::new(&[TestSource {
+        name: "Microsoft AI Blogs",
+        company: "Microsoft",
+        kind: "company",
+        feed: server.serve_fixture("sources/microsoft-ai-blogs.xml"),
+    }]);
+    site.digest_ok(&["build"]);
+    let path = site.path().join("content/issues/2025-07-28.md");
+    let edited = site.read("content/issues/2025-07-28.md").replace(
+        "## Signal of the Day",
+        "## Signal of the Day\n\nAn editor's note.",
+    );
+    std::fs::write(&path, &edited).unwrap();
+
+    site.digest_ok(&["build"]);
+    assert_eq!(site.read("content/issues/2025-07-28.md"), edited);
+    assert!(
+        site.read("public/editions/2025-07-28.html")
+            .contains("An editor’s note.")
+            || site
+                .read("public/editions/2025-07-28.html")
+                .contains("An editor's note.")
+    );
+
+    // Asked explicitly, compose writes it again from the items.
+    site.digest_ok(&["compose", "--date", "2025-07-28", "--force"]);
+    assert!(
+        !site
+            .read("content/issues/2025-07-28.md")
+            .contains("An editor's note.")
+    );
+}
+
+#[test]
+fn a_bad_configuration_names_the_key_and_line_and_writes_nothing() {
+    let site = TestSite::new(&[]);
+    let config = site.path().join("sources.toml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("\n[[source]]\nname = \"A\"\ncompany = \"A\"\nkind = \"company\"\nfeed = \"https://a.example/feed\"\nfeed_url = \"oops\"\n");
+    std::fs::write(&config, text).unwrap();
+    let output = site.digest(&["build"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("sources.toml")
+            && stderr.contains("line 11")
+            && stderr.contains("feed_url"),
+        "{stderr}"
+    );
+    assert!(!site.path().join("public").exists() && !site.path().join("content").exists());
+}

@@ -1,0 +1,216 @@
+//! Shared test helpers: a loopback feed server and a throwaway site that the
+//! real `digest` binary runs in.
+
+#![allow(dead_code)]
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::{Arc, Mutex};
+use std::thread;
+
+/// The saved feeds copied from the shared corpus.
+pub fn fixture(relative: &str) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/corpus")
+        .join(relative);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("fixture {}: {e}", path.display()))
+}
+
+/// What the server answers on a path.
+#[derive(Clone)]
+pub enum Reply {
+    /// 200 with this body and content type.
+    Feed(Vec<u8>, &'static str),
+    /// This status with a short text body.
+    Status(u16),
+    /// These exact bytes, written as the whole response.
+    Raw(Vec<u8>),
+}
+
+/// An HTTP/1.1 server on 127.0.0.1 that answers each path with a fixed reply.
+pub struct FeedServer {
+    port: u16,
+    routes: Arc<Mutex<HashMap<String, Reply>>>,
+    requests: Arc<Mutex<Vec<String>>>,
+}
+
+impl FeedServer {
+    /// Starts a server on a free loopback port; it runs until the test ends.
+    pub fn start() -> FeedServer {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        let port = listener.local_addr().unwrap().port();
+        let routes: Arc<Mutex<HashMap<String, Reply>>> = Arc::default();
+        let requests: Arc<Mutex<Vec<String>>> = Arc::default();
+        let (shared_routes, shared_requests) = (Arc::clone(&routes), Arc::clone(&requests));
+        thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let routes = Arc::clone(&shared_routes);
+                let requests = Arc::clone(&shared_requests);
+                thread::spawn(move || serve(stream, &routes, &requests));
+            }
+        });
+        FeedServer {
+            port,
+            routes,
+            requests,
+        }
+    }
+
+    /// Answers `path` with `reply` from now on.
+    pub fn route(&self, path: &str, reply: Reply) {
+        self.routes.lock().unwrap().insert(path.to_string(), reply);
+    }
+
+    /// Serves a corpus fixture at `/<fixture path>` and returns its URL.
+    pub fn serve_fixture(&self, relative: &str) -> String {
+        let path = format!("/{relative}");
+        self.route(&path, Reply::Feed(fixture(relative), "application/rss+xml"));
+        self.url(&path)
+    }
+
+    /// The absolute URL of a path on this server.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// The request lines received so far.
+    pub fn requests(&self) -> Vec<String> {
+        self.requests.lock().unwrap().clone()
+    }
+}
+
+fn serve(stream: TcpStream, routes: &Mutex<HashMap<String, Reply>>, requests: &Mutex<Vec<String>>) {
+    let mut reader = BufReader::new(stream.try_clone().expect("clone stream"));
+    let mut request_line = String::new();
+    if reader.read_line(&mut request_line).is_err() {
+        return;
+    }
+    loop {
+        let mut header = String::new();
+        if reader.read_line(&mut header).map_or(true, |n| n == 0) || header == "\r\n" {
+            break;
+        }
+    }
+    requests
+        .lock()
+        .unwrap()
+        .push(request_line.trim().to_string());
+    let path = request_line
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or("/")
+        .to_string();
+    let reply = routes
+        .lock()
+        .unwrap()
+        .get(&path)
+        .cloned()
+        .unwrap_or(Reply::Status(404));
+    let mut stream = stream;
+    let bytes = match reply {
+        Reply::Feed(body, content_type) => response(200, "OK", content_type, &body),
+        Reply::Status(code) => response(
+            code,
+            "Status",
+            "text/plain",
+            format!("status {code}\n").as_bytes(),
+        ),
+        Reply::Raw(bytes) => bytes,
+    };
+    let _ = stream.write_all(&bytes);
+    let _ = stream.flush();
+}
+
+fn response(code: u16, reason: &str, content_type: &str, body: &[u8]) -> Vec<u8> {
+    let mut bytes = format!(
+        "HTTP/1.1 {code} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    bytes.extend_from_slice(body);
+    bytes
+}
+
+/// One `[[source]]` of a test site.
+pub struct TestSource<'a> {
+    pub name: &'a str,
+    pub company: &'a str,
+    pub kind: &'a str,
+    pub feed: String,
+}
+
+/// A site in a temporary directory.
+pub struct TestSite {
+    dir: tempfile::TempDir,
+}
+
+impl TestSite {
+    /// A site whose `sources.toml` lists `sources`.
+    pub fn new(sources: &[TestSource]) -> TestSite {
+        let dir = tempfile::tempdir().expect("temporary site");
+        let mut config = String::from(
+            "[site]\ntitle = \"Engineering @ Scale\"\nbase_url = \"https://digest.test/\"\ntimezone = \"UTC\"\n",
+        );
+        for source in sources {
+            config.push_str(&format!(
+                "\n[[source]]\nname = \"{}\"\ncompany = \"{}\"\nkind = \"{}\"\nfeed = \"{}\"\n",
+                source.name, source.company, source.kind, source.feed
+            ));
+        }
+        std::fs::write(dir.path().join("sources.toml"), config).unwrap();
+        TestSite { dir }
+    }
+
+    /// The site's directory.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Runs the real `digest` binary in the site with `args`.
+    pub fn digest(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_digest"))
+            .arg("-C")
+            .arg(self.path())
+            .args(args)
+            .output()
+            .expect("run digest")
+    }
+
+    /// Runs `digest` and fails the test unless it exits 0; returns its stderr.
+    pub fn digest_ok(&self, args: &[&str]) -> String {
+        let output = self.digest(args);
+        let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+        assert!(output.status.success(), "digest {args:?} failed:\n{stderr}");
+        stderr
+    }
+
+    /// The text of a file of the site.
+    pub fn read(&self, relative: &str) -> String {
+        let path = self.path().join(relative);
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    /// Every file below `relative`, with its bytes.
+    pub fn files(&self, relative: &str) -> BTreeMap<PathBuf, Vec<u8>> {
+        let mut found = BTreeMap::new();
+        let mut pending = vec![self.path().join(relative)];
+        while let Some(dir) = pending.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    pending.push(path);
+                } else {
+                    let bytes = std::fs::read(&path).unwrap();
+                    found.insert(path.strip_prefix(self.path()).unwrap().to_path_buf(), bytes);
+                }
+            }
+        }
+        found
+    }
+}
