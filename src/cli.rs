@@ -1,20 +1,17 @@
 //! The command line: `digest [-C DIR] [-v|-q] <build|fetch|compose|render>`.
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use anyhow::Result;
-use chrono::{NaiveDate, Utc};
+use chrono::{NaiveDate, SubsecRound, Utc};
 use clap::{Args, Parser, Subcommand};
 
 use crate::compose::{self, ComposeOptions};
 use crate::config::Config;
+use crate::fetch::{self, FetchOptions};
 use crate::layout::Layout;
 use crate::lock::RunLock;
-use crate::{fetch, render};
-
-/// How long a run waits for another run to finish before giving up.
-const LOCK_WAIT: Duration = Duration::from_secs(120);
+use crate::render;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -107,18 +104,19 @@ impl Cli {
 pub fn run(cli: Cli) -> Result<()> {
     let layout = Layout::new(&cli.directory, cli.config.as_deref());
     let config = Config::load(layout.config())?;
-    let _lock = RunLock::acquire(&layout.state_dir(), LOCK_WAIT)?;
-    let now = Utc::now();
+    let _lock = RunLock::acquire(&layout.state_dir(), config.site.lock_wait)?;
+    let now = Utc::now().trunc_subsecs(0);
+    let fetch_options = FetchOptions { quiet: cli.quiet };
     match cli.command {
         Command::Build(args) => {
             if !args.offline {
-                fetch::run(&layout, &config, now.fixed_offset())?;
+                fetch::run(&layout, &config, now.fixed_offset(), fetch_options)?;
             }
             compose::run(&layout, &config, now, &ComposeOptions::default())?;
             render::run(&layout, &config)?;
         }
         Command::Fetch => {
-            fetch::run(&layout, &config, now.fixed_offset())?;
+            fetch::run(&layout, &config, now.fixed_offset(), fetch_options)?;
         }
         Command::Compose(args) => {
             let options = ComposeOptions {

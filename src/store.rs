@@ -59,6 +59,12 @@ pub fn markdown_files(dir: &Path) -> Result<Vec<PathBuf>> {
                 .with_context(|| format!("cannot list {}", next.display()))?
                 .path();
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if name.starts_with(".tmp-") {
+                // Left by a run that was killed while writing; the file it
+                // was to replace is still whole.
+                let _ = std::fs::remove_file(&path);
+                continue;
+            }
             if name.starts_with('.') {
                 continue;
             }
@@ -87,6 +93,9 @@ pub struct StoredItem {
 pub enum Insert {
     /// A new item, written to this file.
     Stored(PathBuf),
+    /// The store already had it, and its file was rewritten with what the
+    /// feed says of it now.
+    Updated(PathBuf),
     /// The store already had it (same id, or same company and title).
     Known,
 }
@@ -99,6 +108,9 @@ pub struct ItemStore {
     by_id: HashMap<String, usize>,
     by_title: HashMap<String, Vec<usize>>,
     paths: HashSet<PathBuf>,
+    /// Ids stored or updated in this run: a feed that lists an article
+    /// twice does not make it change back and forth.
+    touched: HashSet<String>,
 }
 
 impl ItemStore {
@@ -112,6 +124,7 @@ impl ItemStore {
             by_id: HashMap::new(),
             by_title: HashMap::new(),
             paths: HashSet::new(),
+            touched: HashSet::new(),
         };
         let mut problems = Vec::new();
         for path in markdown_files(root)? {
@@ -155,24 +168,30 @@ impl ItemStore {
             return Some(stored);
         }
         let candidates = self.by_title.get(&title_key(meta))?;
-        candidates
-            .iter()
-            .map(|&i| &self.items[i])
-            .find(|stored| (stored.meta.published - meta.published).num_days().abs() <= 7)
+        candidates.iter().map(|&i| &self.items[i]).find(|stored| {
+            let close = (stored.meta.published - meta.published).num_days().abs() <= 7;
+            close || stored.meta.undated || meta.undated
+        })
     }
 
     /// Stores `item` unless it is already known. When it is known from
-    /// another source, that source is recorded in the stored item.
+    /// another source, that source is recorded in the stored item; when the
+    /// same source now says something else about it, its file is updated.
     pub fn insert(&mut self, item: Item, source_slug: &str) -> Result<Insert> {
         if let Some(stored) = self.find_duplicate(&item.meta) {
             let (path, id) = (stored.path.clone(), stored.meta.id.clone());
-            let source = item.meta.source;
-            if stored.meta.source != source && !stored.meta.also_in.contains(&source) {
-                self.record_also_in(&path, &id, source)?;
+            let same_source = stored.meta.source == item.meta.source;
+            if !same_source && !stored.meta.also_in.contains(&item.meta.source) {
+                self.record_also_in(&path, &id, item.meta.source)?;
+                return Ok(Insert::Known);
+            }
+            if same_source && id == item.meta.id && self.touched.insert(id) {
+                return self.update(&path, item);
             }
             return Ok(Insert::Known);
         }
         let path = self.free_path(&item.meta, source_slug);
+        self.touched.insert(item.meta.id.clone());
         write_atomic(&path, item.to_text()?.as_bytes())?;
         self.paths.insert(path.clone());
         self.index(StoredItem {
@@ -180,6 +199,35 @@ impl ItemStore {
             path: path.clone(),
         });
         Ok(Insert::Stored(path))
+    }
+
+    /// Rewrites a stored item with what its source says now, if that
+    /// changed: title, link, text, authors, tags and summary follow the feed;
+    /// id, dates, company, sources and file name stay.
+    fn update(&mut self, path: &Path, fresh: Item) -> Result<Insert> {
+        let mut item = Item::read(path)?;
+        let meta = &mut item.meta;
+        let changed = meta.title != fresh.meta.title
+            || meta.url != fresh.meta.url
+            || item.body.trim_end() != fresh.body.trim_end()
+            || meta.authors != fresh.meta.authors
+            || meta.tags != fresh.meta.tags
+            || meta.summary != fresh.meta.summary;
+        if !changed {
+            return Ok(Insert::Known);
+        }
+        meta.title = fresh.meta.title;
+        meta.url = fresh.meta.url;
+        meta.authors = fresh.meta.authors;
+        meta.tags = fresh.meta.tags;
+        meta.summary = fresh.meta.summary;
+        meta.updated = Some(fresh.meta.first_seen);
+        item.body = fresh.body;
+        write_atomic(path, item.to_text()?.as_bytes())?;
+        if let Some(&i) = self.by_id.get(&item.meta.id) {
+            self.items[i].meta = item.meta;
+        }
+        Ok(Insert::Updated(path.to_path_buf()))
     }
 
     /// Adds `source` to the `also_in` list of the item stored at `path`,
