@@ -261,8 +261,13 @@ pub struct Config {
 impl Config {
     /// Reads and resolves the configuration file at `path`.
     pub fn load(path: &Path) -> Result<Config> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read the configuration {}", path.display()))?;
+        let text = std::fs::read_to_string(path).with_context(|| {
+            format!(
+                "cannot read the configuration {}: is this a site directory? \
+                 Point at one with -C DIR",
+                path.display()
+            )
+        })?;
         Config::parse(&text, path)
     }
 
@@ -330,7 +335,16 @@ fn line_of(text: &str, offset: usize) -> usize {
 
 /// Turns a TOML error into one line that names the line and what is wrong.
 fn describe_toml_error(error: &toml::de::Error, text: &str) -> String {
-    let message = error.message().trim_end_matches('.').to_string();
+    let message = error
+        .message()
+        .trim_end_matches('.')
+        .replace("expected usize", "expected a whole number (without quotes)")
+        .replace("expected u64", "expected a whole number (without quotes)")
+        .replace("expected u32", "expected a whole number (without quotes)")
+        .replace(
+            "expected a boolean",
+            "expected true or false (without quotes)",
+        );
     match error.span() {
         Some(span) => format!("line {}: {}", line_of(text, span.start), message),
         None => message,

@@ -391,3 +391,33 @@ fn a_bad_configuration_names_the_key_and_line_and_writes_nothing() {
     );
     assert!(!site.path().join("public").exists() && !site.path().join("content").exists());
 }
+
+#[test]
+fn an_edition_broken_by_hand_is_never_overwritten() {
+    let server = FeedServer::start();
+    let site = TestSite::new(&[TestSource {
+        name: "Microsoft AI Blogs",
+        company: "Microsoft",
+        kind: "company",
+        feed: server.serve_fixture("sources/microsoft-ai-blogs.xml"),
+    }]);
+    site.digest_ok(&["build"]);
+    let path = site.path().join("content/issues/2025-07-28.md");
+    let broken = site
+        .read("content/issues/2025-07-28.md")
+        .replace("engine = \"offline\"", "engine = \"offline")
+        .replace(
+            "## Signal of the Day",
+            "## Signal of the Day\n\nEDITOR NOTE: must read.",
+        );
+    std::fs::write(&path, &broken).unwrap();
+
+    let log = site.digest_ok(&["build"]);
+    assert_eq!(
+        site.read("content/issues/2025-07-28.md"),
+        broken,
+        "the edition was rewritten"
+    );
+    assert!(log.contains("2025-07-28.md, line 4"), "{log}");
+    assert!(log.contains("no edition is written"), "{log}");
+}

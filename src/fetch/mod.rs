@@ -24,6 +24,7 @@ use crate::company::Companies;
 use crate::config::{Config, Source};
 use crate::layout::Layout;
 use crate::store::{Insert, ItemStore};
+use crate::text::count;
 use http::{Answer, Fetched, Http};
 use state::{Health, SourceHealth, Validators};
 
@@ -161,9 +162,9 @@ pub fn run(
     state::save(&validators_path, &validators)?;
     state::save(&health_path, &health)?;
     info!(
-        "fetched {} sources: {} new items, {} failed",
-        report.outcomes.len(),
-        report.new_items(),
+        "fetched {}: {}, {} failed",
+        count(report.outcomes.len(), "source"),
+        count(report.new_items(), "new item"),
         report.failures()
     );
     Ok(report)

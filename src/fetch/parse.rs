@@ -227,7 +227,63 @@ fn prepare(document: &str) -> String {
             text.insert_str(start + 4, " version=\"2.0\"");
         }
     }
-    prefer_pub_date(&text)
+    original_links(&prefer_pub_date(&text))
+}
+
+/// Puts back the article's own address where FeedBurner replaced the link
+/// with its redirector and kept the original in `feedburner:origLink`.
+fn original_links(text: &str) -> String {
+    const ORIGINAL: (&str, &str) = ("<feedburner:origLink>", "</feedburner:origLink>");
+    if !text.contains(ORIGINAL.0) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest
+        .find("<item")
+        .into_iter()
+        .chain(rest.find("<entry"))
+        .min()
+    {
+        let close = if rest[start..].starts_with("<item") {
+            "</item>"
+        } else {
+            "</entry>"
+        };
+        let end = rest[start..]
+            .find(close)
+            .map_or(rest.len(), |e| start + e + close.len());
+        out.push_str(&rest[..start]);
+        out.push_str(&with_original_link(&rest[start..end], ORIGINAL));
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// One item or entry with its link replaced by its `feedburner:origLink`.
+fn with_original_link(entry: &str, (open, close): (&str, &str)) -> String {
+    let original = entry.find(open).and_then(|at| {
+        let value = &entry[at + open.len()..];
+        value.find(close).map(|end| value[..end].trim())
+    });
+    let Some(original) = original.filter(|o| o.starts_with("http") && !o.contains(['"', '<']))
+    else {
+        return entry.to_string();
+    };
+    if let Some(at) = entry.find("<link>")
+        && let Some(end) = entry[at..].find("</link>")
+    {
+        return format!("{}<link>{original}{}", &entry[..at], &entry[at + end..]);
+    }
+    let alternate = entry.find("<link rel=\"alternate\"").and_then(|at| {
+        let href = at + entry[at..].find("href=\"")? + "href=\"".len();
+        Some((href, href + entry[href..].find('"')?))
+    });
+    match alternate {
+        Some((from, to)) => format!("{}{original}{}", &entry[..from], &entry[to..]),
+        None => entry.to_string(),
+    }
 }
 
 /// Drops `dc:date` from items that also have a `pubDate`: the publication
@@ -486,6 +542,23 @@ mod tests {
             dates,
             ["2017-10-16T15:10:00+00:00", "2017-10-17T22:17:00+00:00"]
         );
+    }
+
+    #[test]
+    fn feedburner_links_are_replaced_by_the_original() {
+        let rss = "<rss version=\"2.0\" xmlns:feedburner=\"http://rssnamespace.org/feedburner/ext/1.0\"><channel>\
+                   <item><title>A</title><link>http://feedproxy.google.com/~r/x/1</link>\
+                   <feedburner:origLink>https://blog.example.com/a</feedburner:origLink></item></channel></rss>";
+        let link = |text: &str| {
+            parse(text.as_bytes(), None).unwrap().feed.entries[0].links[0]
+                .href
+                .clone()
+        };
+        assert_eq!(link(rss), "https://blog.example.com/a");
+        let atom = "<feed xmlns=\"http://www.w3.org/2005/Atom\" xmlns:feedburner=\"http://rssnamespace.org/feedburner/ext/1.0\">\
+                    <entry><title>B</title><link rel=\"alternate\" type=\"text/html\" href=\"http://feedproxy.google.com/~r/x/2\"/>\
+                    <feedburner:origLink>http://ai.googleblog.com/2021/07/b.html</feedburner:origLink></entry></feed>";
+        assert_eq!(link(atom), "http://ai.googleblog.com/2021/07/b.html");
     }
 
     #[test]
