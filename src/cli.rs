@@ -67,6 +67,12 @@ pub enum Command {
     Compose(ComposeArgs),
     /// Render content/ into the static site in public/.
     Render,
+    /// Show why the edition of a day says what it says: every candidate's
+    /// features and score, and why the Signal won.
+    Explain {
+        /// The day (YYYY-MM-DD).
+        date: NaiveDate,
+    },
 }
 
 /// Options of `digest build`.
@@ -127,6 +133,9 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Render => {
             render::run(&layout, &config)?;
+        }
+        Command::Explain { date } => {
+            print!("{}", compose::explain::run(&layout, &config, date)?);
         }
     }
     Ok(())

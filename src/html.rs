@@ -108,6 +108,24 @@ fn tidy_markdown(markdown: &str) -> String {
     out
 }
 
+/// HTML that a feed escaped twice (`&lt;p&gt;` where `<p>` was meant) shows
+/// its tags as text; such a fragment, with no tag of its own and escaped
+/// tags inside, is unescaped once.
+pub fn undo_double_escaping(html: &str) -> String {
+    let escaped_tag = [
+        "&lt;p&gt;",
+        "&lt;i&gt;",
+        "&lt;b&gt;",
+        "&lt;br",
+        "&lt;a ",
+        "&lt;/",
+    ];
+    if html.contains('<') || !escaped_tag.iter().any(|t| html.contains(t)) {
+        return html.to_string();
+    }
+    decode_entities(html)
+}
+
 /// The text of an HTML fragment: tags dropped, entities decoded, white space
 /// collapsed. For titles, authors and summaries, which are stored as text.
 pub fn to_text(html: &str) -> String {
@@ -203,6 +221,17 @@ mod tests {
         let spaced =
             to_markdown(r#"<p>We have<a href="https://x.example/"> reported </a>on it.</p>"#);
         assert_eq!(spaced, "We have [reported](https://x.example/) on it.");
+    }
+
+    #[test]
+    fn html_escaped_twice_is_unescaped_once() {
+        let twice = "Jay talks about VoIP. &lt;i&gt;By Werner Schuster&lt;/i&gt;";
+        assert_eq!(
+            undo_double_escaping(twice),
+            "Jay talks about VoIP. <i>By Werner Schuster</i>"
+        );
+        let once = "<p>Use &lt;i&gt; for emphasis</p>";
+        assert_eq!(undo_double_escaping(once), once);
     }
 
     #[test]

@@ -46,12 +46,32 @@ pub fn paragraphs(markdown: &str) -> Vec<String> {
 }
 
 fn push_paragraph(found: &mut Vec<String>, current: &mut String) {
-    let text = current.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = unglue(&current.split_whitespace().collect::<Vec<_>>().join(" "));
     current.clear();
     let text = strip_trailing_marks(&text);
     if !text.is_empty() && !is_boilerplate(&text) {
         found.push(text);
     }
+}
+
+/// Puts back the space that a feed lost between two sentences, as in
+/// "hosted by Google Cloud.Held in November": a lowercase letter, a full
+/// stop, question or exclamation mark, then a capital and a lowercase letter.
+fn unglue(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 8);
+    for (i, &c) in chars.iter().enumerate() {
+        out.push(c);
+        let glued = matches!(c, '.' | '?' | '!')
+            && i > 0
+            && chars[i - 1].is_lowercase()
+            && chars.get(i + 1).is_some_and(|n| n.is_uppercase())
+            && chars.get(i + 2).is_some_and(|n| n.is_lowercase());
+        if glued {
+            out.push(' ');
+        }
+    }
+    out
 }
 
 /// Removes the "[…]" and "Read more" that teasers end with.
@@ -198,6 +218,31 @@ pub fn is_whole_sentence(sentence: &str) -> bool {
         && letters * 2 > sentence.len()
         && !sentence.ends_with("...")
         && !sentence.ends_with('…')
+}
+
+/// Sentences that ask the reader to do something rather than say something:
+/// "Learn more about…", "Sign up for…", "Read the full post…".
+pub fn is_call_to_action(sentence: &str) -> bool {
+    const OPENINGS: [&str; 16] = [
+        "learn more",
+        "find out",
+        "read more",
+        "read the",
+        "click",
+        "sign up",
+        "join us",
+        "register",
+        "watch",
+        "check out",
+        "try it",
+        "download",
+        "subscribe",
+        "follow us",
+        "visit",
+        "get started",
+    ];
+    let lower = sentence.trim_start_matches(['"', '“', '(']).to_lowercase();
+    OPENINGS.iter().any(|o| lower.starts_with(o))
 }
 
 /// "1 edition", "2 editions": a count with its noun.
@@ -532,6 +577,22 @@ mod tests {
                 "Payments at Dropbox",
                 "The Payments Platform manages billing."
             ]
+        );
+    }
+
+    #[test]
+    fn glued_sentences_are_parted() {
+        assert_eq!(
+            paragraphs(
+                "Hosted by Google Cloud.Held in November. Ask anything in Search?In the latest episode."
+            ),
+            vec![
+                "Hosted by Google Cloud. Held in November. Ask anything in Search? In the latest episode."
+            ]
+        );
+        assert_eq!(
+            paragraphs("Built on ASP.NET and e.g. Node.js."),
+            vec!["Built on ASP.NET and e.g. Node.js."]
         );
     }
 

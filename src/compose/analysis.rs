@@ -72,6 +72,9 @@ pub struct Article {
     pub phrases: BTreeMap<String, Phrase>,
     /// Concrete figures it reports: "40%", "12,000 dbt models", "$2 million".
     pub figures: Vec<String>,
+    /// The whole text of a short teaser that has no whole sentence (no
+    /// final stop, say), to be shown as it is.
+    pub teaser: Option<String>,
 }
 
 impl Article {
@@ -86,7 +89,10 @@ impl Article {
             if position >= SENTENCE_WINDOW {
                 break;
             }
-            if !text::is_whole_sentence(sentence) || repeats_title(sentence, &item.meta.title) {
+            if !text::is_whole_sentence(sentence)
+                || text::is_call_to_action(sentence)
+                || repeats_title(sentence, &item.meta.title)
+            {
                 continue;
             }
             for figure in figures_in(sentence) {
@@ -130,6 +136,7 @@ impl Article {
             terms,
             phrases,
             figures,
+            teaser: teaser_of(&paragraphs, &item.meta.title),
         }
     }
 
@@ -140,8 +147,32 @@ impl Article {
 
     /// Whether there is anything to write a paragraph from.
     pub fn has_text(&self) -> bool {
-        !self.sentences.is_empty()
+        !self.sentences.is_empty() || self.teaser.is_some()
     }
+}
+
+/// A teaser of one short paragraph that is not a whole sentence, yet reads
+/// as text: at least six words, starting with a capital, not the title.
+fn teaser_of(paragraphs: &[String], title: &str) -> Option<String> {
+    let [only] = paragraphs else { return None };
+    let words = text::word_count(only);
+    let starts_well = only
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
+    let cut_off = only.ends_with('…') || only.ends_with("...");
+    let readable =
+        (6..=60).contains(&words) && starts_well && !cut_off && !repeats_title(only, title);
+    let teaser = readable && !text::is_whole_sentence(only) && !text::is_call_to_action(only);
+    // A teaser that simply lacks its full stop gets one.
+    let ends_open = only.ends_with(|c: char| c.is_alphanumeric());
+    teaser.then(|| {
+        if ends_open {
+            format!("{only}.")
+        } else {
+            only.clone()
+        }
+    })
 }
 
 /// A sentence that only repeats the title adds nothing to a summary.
@@ -206,6 +237,13 @@ const UNITS: &[&str] = &[
     "million",
     "billion",
     "trillion",
+    "gw",
+    "mw",
+    "gigawatts",
+    "megawatts",
+    "patients",
+    "people",
+    "organizations",
     "ms",
     "milliseconds",
     "seconds",

@@ -2,19 +2,27 @@
 //! Dives and the Patterns Across Companies, and putting them in markdown.
 //!
 //! Every item of the day appears exactly once: as the Signal (with its
-//! summary and why it matters), as a Deep Dive, or in "Also published".
+//! summary and why it matters), as a Deep Dive, or in "Also Published".
+//! The Signal is the best-scoring article: what happened, in its summary's
+//! sentences, then why it matters, in another sentence of its own; when it
+//! has none, the edition says instead why it was chosen.
 
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
+use chrono::NaiveDate;
+
 use super::analysis::Article;
 use super::corpus::{Corpus, Vector};
 use super::patterns::{self, Pattern};
+use super::prose::{and_list, capitalise, edition_link, escape, link};
 use super::signal::{self, Features};
 use super::summary;
 
 /// Most Deep Dives from one company in one edition.
-const PER_COMPANY: usize = 2;
+pub const PER_COMPANY: usize = 2;
+/// Longest "what happened" of the Signal, in words.
+const SIGNAL_WORDS: usize = 60;
 
 /// What the engine needs to write one day.
 pub struct Day<'a> {
@@ -31,15 +39,22 @@ pub struct Day<'a> {
     pub excluded: &'a BTreeSet<String>,
     /// Most Deep Dives, beside the Signal.
     pub deep_dives: usize,
+    /// Themes of the editions of the previous two weeks: date and theme key.
+    pub earlier_themes: Vec<(NaiveDate, String)>,
 }
 
-/// A candidate for the Signal, with its features.
+/// A candidate for the Signal, with its features and, were it chosen, its
+/// words: what happened and why it matters.
 #[derive(Debug, Clone)]
 pub struct Candidate {
     /// Index into the day's articles.
     pub index: usize,
     /// What was measured.
     pub features: Features,
+    /// The sentences that say what happened.
+    pub what: Vec<usize>,
+    /// Its sentence that says why it matters, if it has one.
+    pub why: Option<usize>,
 }
 
 /// A written edition body and the choices behind it.
@@ -52,8 +67,8 @@ pub struct Draft {
     pub body: String,
     /// Every candidate, best first.
     pub candidates: Vec<Candidate>,
-    /// The themes found.
-    pub patterns: Vec<Pattern>,
+    /// The themes found, with the earlier editions each continues.
+    pub patterns: Vec<(Pattern, Vec<NaiveDate>)>,
 }
 
 /// Chooses and writes the sections of one day.
@@ -63,47 +78,29 @@ pub fn write(day: &Day) -> Draft {
         .iter()
         .map(|a| day.corpus.vector(&a.terms))
         .collect();
-    let patterns = patterns::find(&day.articles, &vectors, day.corpus, day.excluded);
-    let mut candidates: Vec<Candidate> = day
-        .articles
-        .iter()
-        .enumerate()
-        .map(|(index, article)| {
-            let support = supporting_companies(index, article, &patterns, &day.articles);
-            Candidate {
-                index,
-                features: Features::measure(article, &vectors[index], &day.recent, support),
-            }
-        })
-        .collect();
-    candidates.sort_by(|a, b| {
-        b.features
-            .score()
-            .total_cmp(&a.features.score())
-            .then(a.index.cmp(&b.index))
-    });
-
-    let with_text = |c: &&Candidate| day.articles[c.index].has_text();
-    let signal = candidates.iter().find(with_text).map(|c| c.index);
-    let mut dives: Vec<usize> = Vec::new();
-    for candidate in candidates.iter().filter(with_text) {
-        let company = &day.articles[candidate.index].company;
-        let from_company = dives
-            .iter()
-            .filter(|&&d| &day.articles[d].company == company)
-            .count();
-        let is_signal = Some(candidate.index) == signal;
-        if !is_signal && dives.len() < day.deep_dives && from_company < PER_COMPANY {
-            dives.push(candidate.index);
-        }
-    }
+    let patterns: Vec<(Pattern, Vec<NaiveDate>)> =
+        patterns::find(&day.articles, &vectors, day.corpus, day.excluded)
+            .into_iter()
+            .map(|p| {
+                let earlier = continued_from(&p, &day.earlier_themes);
+                (p, earlier)
+            })
+            .collect();
+    let found: Vec<Pattern> = patterns.iter().map(|(p, _)| p.clone()).collect();
+    let candidates = rank(day, &vectors, &found);
+    let signal = choose_signal(&candidates, day);
+    let dives = choose_dives(&candidates, day, signal);
     let also: Vec<usize> = (0..day.articles.len())
         .filter(|i| Some(*i) != signal && !dives.contains(i))
         .collect();
 
     let mut body = String::new();
     if let Some(index) = signal {
-        write_signal(&mut body, day, index, &candidates);
+        let candidate = candidates
+            .iter()
+            .find(|c| c.index == index)
+            .expect("candidate");
+        write_signal(&mut body, day, candidate);
     }
     write_deep_dives(&mut body, day, &dives);
     write_also_published(&mut body, day, &also);
@@ -121,6 +118,90 @@ pub fn write(day: &Day) -> Draft {
         candidates,
         patterns,
     }
+}
+
+/// Measures every article, best score first.
+fn rank(day: &Day, vectors: &[Vector], patterns: &[Pattern]) -> Vec<Candidate> {
+    let mut candidates: Vec<Candidate> = day
+        .articles
+        .iter()
+        .enumerate()
+        .map(|(index, article)| {
+            let support = supporting_companies(index, article, patterns, &day.articles);
+            let (what, why) = what_and_why(article, day.corpus);
+            let features = Features::measure(
+                article,
+                &vectors[index],
+                &day.recent,
+                support,
+                why.is_some(),
+            );
+            Candidate {
+                index,
+                features,
+                what,
+                why,
+            }
+        })
+        .collect();
+    candidates.sort_by(|a, b| {
+        b.features
+            .score()
+            .total_cmp(&a.features.score())
+            .then(a.index.cmp(&b.index))
+    });
+    candidates
+}
+
+/// What happened (the summary's sentences, up to the Signal's length) and
+/// why it matters (the best consequence among the article's other sentences).
+fn what_and_why(article: &Article, corpus: &Corpus) -> (Vec<usize>, Option<usize>) {
+    let summary = summary::choose(article, corpus, SIGNAL_WORDS);
+    let lead: Vec<usize> = summary.first().copied().into_iter().collect();
+    let why = signal::why_it_matters(article, &lead);
+    let what = summary.into_iter().filter(|i| Some(*i) != why).collect();
+    (what, why)
+}
+
+/// The best-scoring candidate that has text.
+fn choose_signal(candidates: &[Candidate], day: &Day) -> Option<usize> {
+    candidates
+        .iter()
+        .find(|c| day.articles[c.index].has_text())
+        .map(|c| c.index)
+}
+
+/// The Deep Dives: the best of the rest, at most `deep_dives`, at most
+/// `PER_COMPANY` from one company, in order of score.
+fn choose_dives(candidates: &[Candidate], day: &Day, signal: Option<usize>) -> Vec<usize> {
+    let mut dives: Vec<usize> = Vec::new();
+    for candidate in candidates
+        .iter()
+        .filter(|c| day.articles[c.index].has_text())
+    {
+        let company = &day.articles[candidate.index].company;
+        let from_company = dives
+            .iter()
+            .filter(|&&d| &day.articles[d].company == company)
+            .count();
+        let is_signal = Some(candidate.index) == signal;
+        if !is_signal && dives.len() < day.deep_dives && from_company < PER_COMPANY {
+            dives.push(candidate.index);
+        }
+    }
+    dives
+}
+
+/// The earlier editions (newest first) whose themes this pattern continues.
+fn continued_from(pattern: &Pattern, earlier: &[(NaiveDate, String)]) -> Vec<NaiveDate> {
+    let mut dates: Vec<NaiveDate> = earlier
+        .iter()
+        .filter(|(_, key)| *key == pattern.key)
+        .map(|(date, _)| *date)
+        .collect();
+    dates.sort_unstable_by(|a, b| b.cmp(a));
+    dates.dedup();
+    dates
 }
 
 /// The other companies that share a theme with an article.
@@ -142,23 +223,8 @@ fn supporting_companies(
     companies
 }
 
-fn write_signal(body: &mut String, day: &Day, index: usize, candidates: &[Candidate]) {
-    let article = day.articles[index];
-    let chosen = summary::choose(article, day.corpus, summary::MAX_WORDS);
-    let what: Vec<&str> = chosen
-        .iter()
-        .map(|&i| article.sentences[i].text.as_str())
-        .collect();
-    let why = signal::why_it_matters(article, &chosen)
-        .map(|i| escape(&article.sentences[i].text))
-        .unwrap_or_else(|| {
-            let features = &candidates
-                .iter()
-                .find(|c| c.index == index)
-                .expect("candidate")
-                .features;
-            reasons(features)
-        });
+fn write_signal(body: &mut String, day: &Day, candidate: &Candidate) {
+    let article = day.articles[candidate.index];
     let _ = writeln!(body, "## Signal of the Day\n");
     let _ = writeln!(
         body,
@@ -166,12 +232,31 @@ fn write_signal(body: &mut String, day: &Day, index: usize, candidates: &[Candid
         link(&article.title, &article.url),
         escape(&article.company)
     );
-    let _ = writeln!(body, "{}\n", escape(&what.join(" ")));
-    let _ = writeln!(body, "**Why it matters:** {why}\n");
+    let _ = writeln!(
+        body,
+        "{}\n",
+        escape(&summary::text(article, &candidate.what))
+    );
+    match candidate.why {
+        Some(i) => {
+            let _ = writeln!(
+                body,
+                "**Why it matters:** {}\n",
+                escape(&article.sentences[i].text)
+            );
+        }
+        None => {
+            let _ = writeln!(
+                body,
+                "**Why it was chosen:** {}\n",
+                reasons(&candidate.features)
+            );
+        }
+    }
 }
 
-/// Why the Signal was chosen, from its features, when the article has no
-/// sentence that says why it matters.
+/// Why the Signal was chosen, from its features, when no article of the
+/// day says in its own words why it matters.
 fn reasons(features: &Features) -> String {
     let mut reasons: Vec<String> = Vec::new();
     if !features.figures.is_empty() {
@@ -198,11 +283,7 @@ fn reasons(features: &Features) -> String {
     if reasons.is_empty() {
         reasons.push("it is the most substantial article of the day".into());
     }
-    let mut text = escape(&format!("Chosen because {}.", and_list(&reasons)));
-    if let Some(first) = text.get_mut(0..1) {
-        first.make_ascii_uppercase();
-    }
-    text
+    escape(&capitalise(&format!("{}.", and_list(&reasons))))
 }
 
 fn write_deep_dives(body: &mut String, day: &Day, dives: &[usize]) {
@@ -230,13 +311,12 @@ fn write_also_published(body: &mut String, day: &Day, also: &[usize]) {
     let _ = writeln!(body, "## Also Published\n");
     for &index in also {
         let article = day.articles[index];
-        let _ = writeln!(
-            body,
-            "- {} · {}{}",
+        let entry = format!(
+            "{} · {}",
             link(&article.title, &article.url),
-            escape(&article.company),
-            late_note(day, index)
+            escape(&article.company)
         );
+        let _ = writeln!(body, "- {entry}{}", late_note(day, index));
     }
     body.push('\n');
 }
@@ -248,12 +328,12 @@ fn late_note(day: &Day, index: usize) -> String {
     }
 }
 
-fn write_patterns(body: &mut String, day: &Day, patterns: &[Pattern]) {
+fn write_patterns(body: &mut String, day: &Day, patterns: &[(Pattern, Vec<NaiveDate>)]) {
     if patterns.is_empty() {
         return;
     }
     let _ = writeln!(body, "## Patterns Across Companies\n");
-    for pattern in patterns {
+    for (pattern, earlier) in patterns {
         let _ = writeln!(
             body,
             "### {} · {}\n",
@@ -279,13 +359,26 @@ fn write_patterns(body: &mut String, day: &Day, patterns: &[Pattern]) {
         } else {
             "all"
         };
-        let _ = writeln!(
+        let _ = write!(
             body,
-            "{} {verb} wrote about {} today: {}.\n",
+            "{} {verb} wrote about {}: {}.",
             escape(&and_list(&pattern.companies)),
             escape(&pattern.label),
             and_list(&mentions)
         );
+        if !earlier.is_empty() {
+            let links: Vec<String> = earlier
+                .iter()
+                .take(3)
+                .map(|d| edition_link(&d.format("%-d %B").to_string(), *d))
+                .collect();
+            let _ = write!(
+                body,
+                " The theme continues from the editions of {}.",
+                and_list(&links)
+            );
+        }
+        body.push_str("\n\n");
     }
 }
 
@@ -294,104 +387,5 @@ fn write_sources(body: &mut String, day: &Day) {
     let _ = writeln!(body, "## Sources\n");
     for source in sources {
         let _ = writeln!(body, "- {}", escape(source));
-    }
-}
-
-/// "A", "A and B", "A, B and C".
-fn and_list<S: AsRef<str>>(parts: &[S]) -> String {
-    match parts {
-        [] => String::new(),
-        [one] => one.as_ref().to_string(),
-        [init @ .., last] => {
-            let init: Vec<&str> = init.iter().map(AsRef::as_ref).collect();
-            format!("{} and {}", init.join(", "), last.as_ref())
-        }
-    }
-}
-
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
-/// A markdown link whose text is escaped and whose address is kept whole.
-fn link(text: &str, url: &str) -> String {
-    if url.is_empty() {
-        return escape(text);
-    }
-    let url = url.replace(['<', '>', '\n', ' '], "");
-    format!("[{}](<{url}>)", escape(text))
-}
-
-/// Escapes text so that markdown shows it as written: no emphasis, links,
-/// HTML, code or list markers come from a feed.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if matches!(
-            c,
-            '\\' | '`'
-                | '*'
-                | '_'
-                | '['
-                | ']'
-                | '<'
-                | '>'
-                | '#'
-                | '|'
-                | '~'
-                | '&'
-                | '!'
-                | '{'
-                | '}'
-        ) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    // A line must not start like a list item.
-    if out.starts_with(['-', '+']) {
-        out.insert(0, '\\');
-    }
-    let digits = out.chars().take_while(char::is_ascii_digit).count();
-    if digits > 0 && out[digits..].starts_with(['.', ')']) {
-        out.insert(digits, '\\');
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escaped_text_renders_as_written() {
-        let text = "<script>alert(1)</script> *bold* [x](y) {{ tera }} & 1. item";
-        let escaped = escape(text);
-        let mut html = String::new();
-        pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(&escaped));
-        assert_eq!(
-            html,
-            "<p>&lt;script&gt;alert(1)&lt;/script&gt; *bold* [x](y) {{ tera }} &amp; 1. item</p>\n"
-        );
-        let mut list = String::new();
-        pulldown_cmark::html::push_html(
-            &mut list,
-            pulldown_cmark::Parser::new(&escape("1. Not a list")),
-        );
-        assert_eq!(list, "<p>1. Not a list</p>\n");
-    }
-
-    #[test]
-    fn lists_read_as_english() {
-        assert_eq!(and_list(&["OpenAI"]), "OpenAI");
-        assert_eq!(and_list(&["OpenAI", "Google"]), "OpenAI and Google");
-        assert_eq!(
-            and_list(&["OpenAI", "Google", "Microsoft"]),
-            "OpenAI, Google and Microsoft"
-        );
     }
 }

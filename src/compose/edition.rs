@@ -28,6 +28,10 @@ pub struct EditionMeta {
     pub engine: String,
     /// Ids of every item in the edition, each exactly once.
     pub items: Vec<String>,
+    /// Keys of the themes of its Patterns Across Companies, so that later
+    /// editions can say a theme continues.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub themes: Vec<String>,
 }
 
 fn default_engine() -> String {

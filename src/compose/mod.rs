@@ -13,7 +13,10 @@ pub mod analysis;
 pub mod corpus;
 pub mod draft;
 pub mod edition;
+pub mod evaluate;
+pub mod explain;
 pub mod patterns;
+pub mod prose;
 pub mod signal;
 pub mod summary;
 
@@ -137,9 +140,14 @@ pub fn run(
         .values()
         .flat_map(|e| e.meta.items.iter().map(String::as_str))
         .collect();
-    let plan = plan_days(&store, &calendar, &existing, &assigned, &forced_items);
+    let forced = options.date.map(|date| (date, forced_items.as_slice()));
+    let plan = plan_days(&store, &calendar, &existing, &assigned, forced);
 
     let mut writer = Writer::new(layout, config, &store, calendar);
+    writer.themes = existing
+        .iter()
+        .map(|(d, e)| (*d, e.meta.themes.clone()))
+        .collect();
     let mut report = ComposeReport::default();
     for (day, members) in &plan {
         if options.date.is_some_and(|d| d != *day) {
@@ -173,18 +181,18 @@ pub fn run(
 
 /// An item planned into an edition; `late` holds its publication date when
 /// it arrived after its own day's edition.
-struct Member<'a> {
+pub(crate) struct Member<'a> {
     item: &'a StoredItem,
     late: Option<NaiveDate>,
 }
 
 /// Groups the items without an edition by the day whose edition they go into.
-fn plan_days<'a>(
+pub(crate) fn plan_days<'a>(
     store: &'a ItemStore,
     calendar: &Calendar,
     existing: &BTreeMap<NaiveDate, &Edition>,
     assigned: &HashSet<&str>,
-    forced: &[String],
+    forced: Option<(NaiveDate, &[String])>,
 ) -> BTreeMap<NaiveDate, Vec<Member<'a>>> {
     let mut plan: BTreeMap<NaiveDate, Vec<Member>> = BTreeMap::new();
     for stored in store.items() {
@@ -216,15 +224,17 @@ fn plan_days<'a>(
             late: Some(day),
         });
     }
-    for id in forced {
-        if let Some(stored) = store.get(id) {
-            let day = calendar.day_of(stored.meta.published.min(stored.meta.first_seen));
-            let group = plan.entry(day).or_default();
+    // The items of an edition written again stay in it.
+    if let Some((date, ids)) = forced {
+        for id in ids {
+            let Some(stored) = store.get(id) else {
+                continue;
+            };
+            let group = plan.entry(date).or_default();
             if !group.iter().any(|m| &m.item.meta.id == id) {
-                group.push(Member {
-                    item: stored,
-                    late: None,
-                });
+                let day = calendar.day_of(stored.meta.published.min(stored.meta.first_seen));
+                let late = (day != date).then_some(day);
+                group.push(Member { item: stored, late });
             }
         }
     }
@@ -237,16 +247,18 @@ fn plan_days<'a>(
 }
 
 /// Reads articles once per run and writes editions.
-struct Writer<'a> {
+pub(crate) struct Writer<'a> {
     layout: &'a Layout,
     config: &'a Config,
     by_day: BTreeMap<NaiveDate, Vec<&'a StoredItem>>,
     articles: HashMap<String, Article>,
     excluded: BTreeSet<String>,
+    /// Theme keys of the editions known so far, by date.
+    themes: BTreeMap<NaiveDate, Vec<String>>,
 }
 
 impl<'a> Writer<'a> {
-    fn new(
+    pub(crate) fn new(
         layout: &'a Layout,
         config: &'a Config,
         store: &'a ItemStore,
@@ -280,6 +292,7 @@ impl<'a> Writer<'a> {
             by_day,
             articles: HashMap::new(),
             excluded,
+            themes: BTreeMap::new(),
         }
     }
 
@@ -301,7 +314,8 @@ impl<'a> Writer<'a> {
             .collect()
     }
 
-    fn write(&mut self, day: NaiveDate, members: &[Member]) -> Result<()> {
+    /// Chooses and writes the sections of `day` from its members.
+    pub(crate) fn draft(&mut self, day: NaiveDate, members: &[Member]) -> Result<draft::Draft> {
         let window = self.items_between(day - Duration::days(CORPUS_DAYS), day);
         let recent =
             self.items_between(day - Duration::days(NOVELTY_DAYS), day - Duration::days(1));
@@ -311,34 +325,42 @@ impl<'a> Writer<'a> {
             in_corpus.insert(stored.meta.id.as_str());
         }
         let corpus = Corpus::new(in_corpus.iter().map(|id| &self.articles[*id]));
-        let articles: Vec<&Article> = members
-            .iter()
-            .map(|m| &self.articles[&m.item.meta.id])
-            .collect();
         let recent = recent
             .iter()
             .map(|s| &self.articles[&s.meta.id])
-            .map(|a| (a, corpus.vector(&a.terms)))
-            .collect();
-        let late = members
-            .iter()
-            .map(|m| m.late.map(|d| d.format("%Y-%m-%d").to_string()))
-            .collect();
+            .map(|a| (a, corpus.vector(&a.terms)));
+        let earlier = self.themes.range(day - Duration::days(NOVELTY_DAYS)..day);
         let input = draft::Day {
-            articles,
-            late,
+            articles: members
+                .iter()
+                .map(|m| &self.articles[&m.item.meta.id])
+                .collect(),
+            late: members
+                .iter()
+                .map(|m| m.late.map(|d| d.format("%Y-%m-%d").to_string()))
+                .collect(),
             corpus: &corpus,
-            recent,
+            recent: recent.collect(),
             excluded: &self.excluded,
             deep_dives: self.config.site.deep_dives,
+            earlier_themes: earlier
+                .flat_map(|(d, keys)| keys.iter().map(|k| (*d, k.clone())))
+                .collect(),
         };
-        let draft = draft::write(&input);
+        Ok(draft::write(&input))
+    }
+
+    fn write(&mut self, day: NaiveDate, members: &[Member]) -> Result<()> {
+        let draft = self.draft(day, members)?;
+        let themes: Vec<String> = draft.patterns.iter().map(|(p, _)| p.key.clone()).collect();
+        self.themes.insert(day, themes.clone());
         let edition = Edition {
             meta: EditionMeta {
                 date: day,
                 signal: draft.signal,
                 engine: "offline".into(),
                 items: draft.items,
+                themes,
             },
             body: draft.body,
             path: Edition::path_for(&self.layout.editions_dir(), day),

@@ -100,14 +100,24 @@ pub fn choose(article: &Article, corpus: &Corpus, max_words: usize) -> Vec<usize
     chosen
 }
 
-/// The summary paragraph: the chosen sentences joined.
+/// The summary paragraph: the chosen sentences joined, or the whole teaser
+/// of an article too short to have whole sentences.
 pub fn paragraph(article: &Article, corpus: &Corpus) -> Option<String> {
     let chosen = choose(article, corpus, MAX_WORDS);
-    (!chosen.is_empty()).then(|| {
-        chosen
-            .iter()
-            .map(|&i| article.sentences[i].text.as_str())
-            .collect::<Vec<_>>()
-            .join(" ")
-    })
+    if chosen.is_empty() {
+        return article.teaser.clone();
+    }
+    Some(text(article, &chosen))
+}
+
+/// The sentences at `chosen`, joined; the teaser when none are chosen.
+pub fn text(article: &Article, chosen: &[usize]) -> String {
+    if chosen.is_empty() {
+        return article.teaser.clone().unwrap_or_default();
+    }
+    let sentences: Vec<&str> = chosen
+        .iter()
+        .map(|&i| article.sentences[i].text.as_str())
+        .collect();
+    sentences.join(" ")
 }

@@ -2,7 +2,7 @@
 //! with its offset, sanitised HTML converted to markdown, and an id.
 
 use chrono::{DateTime, FixedOffset};
-use feed_rs::model::{Entry, Text};
+use feed_rs::model::{Entry, FeedType, Text};
 use url::Url;
 
 use super::parse::ParsedFeed;
@@ -54,7 +54,13 @@ impl Normalizer<'_> {
             .and_then(|c| c.body.as_deref())
             .filter(|b| !b.trim().is_empty())
             .map(str::to_string)
-            .or_else(|| entry.summary.as_ref().map(text_as_html));
+            .or_else(|| {
+                entry
+                    .summary
+                    .as_ref()
+                    .map(|s| text_as_html(s, &parsed.feed.feed_type))
+            })
+            .map(|html| html::undo_double_escaping(&html));
         // Relative URLs in the text: against the content's xml:base, else the article.
         let article = link.as_ref().unwrap_or(base);
         let content_base = entry
@@ -148,9 +154,12 @@ fn article_link(entry: &Entry, base: &Url) -> Option<Url> {
         .find(|url| matches!(url.scheme(), "http" | "https"))
 }
 
-/// A feed text as HTML: plain text is escaped and kept in paragraphs.
-fn text_as_html(text: &Text) -> String {
-    if text.content_type.subty().as_str() == "plain" {
+/// A feed text as HTML: plain text is escaped and kept in paragraphs. RSS
+/// descriptions are HTML whatever the parser calls them: every version of
+/// RSS lets them carry entity-encoded markup, and publishers use it.
+fn text_as_html(text: &Text, kind: &FeedType) -> String {
+    let is_rss = matches!(kind, FeedType::RSS0 | FeedType::RSS1 | FeedType::RSS2);
+    if text.content_type.subty().as_str() == "plain" && !is_rss {
         text.content
             .split("\n\n")
             .map(|p| format!("<p>{}</p>", ammonia::clean_text(p.trim())))
@@ -183,4 +192,56 @@ fn unique(values: impl Iterator<Item = String>, limit: usize) -> Vec<String> {
         }
     }
     seen
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    fn items(feed: &str, kind: &str) -> Vec<Item> {
+        let text = format!(
+            "[site]\ntitle = \"T\"\nbase_url = \"https://e.org/\"\n[[source]]\nname = \"S\"\n\
+             company = \"InfoQ\"\nkind = \"{kind}\"\nfeed = \"https://s.example/feed\"\n"
+        );
+        let config = Config::parse(&text, std::path::Path::new("sources.toml")).unwrap();
+        let companies = Companies::new(&config);
+        let now = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap();
+        let normalizer = Normalizer {
+            source: &config.sources[0],
+            companies: &companies,
+            now,
+        };
+        let parsed = super::super::parse::parse(feed.as_bytes(), None).unwrap();
+        normalizer.items(&parsed, &Url::parse("https://s.example/feed").unwrap())
+    }
+
+    #[test]
+    fn rss_descriptions_are_html_in_every_version() {
+        let rdf = "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" xmlns=\"http://purl.org/rss/1.0/\">\
+                   <channel><title>Q</title></channel><item><title>Talk</title><link>https://q.example/a</link>\
+                   <description>Jay talks about VoIP. &lt;i&gt;By Werner&lt;/i&gt;</description></item></rdf:RDF>";
+        assert_eq!(
+            items(rdf, "aggregator")[0].body,
+            "Jay talks about VoIP. *By Werner*"
+        );
+    }
+
+    #[test]
+    fn atom_plain_text_stays_text() {
+        let atom = "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>A</title><entry><title>T</title>\
+                    <link href=\"https://a.example/1\"/><summary type=\"text\">Use &lt;b&gt; for bold.</summary></entry></feed>";
+        assert_eq!(items(atom, "company")[0].body, "Use \\<b> for bold.");
+    }
+
+    #[test]
+    fn undated_items_are_dated_when_first_seen_and_say_so() {
+        let rss = "<rss version=\"2.0\"><channel><item><title>No date</title><link>https://a.example/x</link></item></channel></rss>";
+        let item = &items(rss, "company")[0];
+        assert!(item.meta.undated);
+        assert_eq!(
+            item.meta.published.to_rfc3339(),
+            "2026-01-01T00:00:00+00:00"
+        );
+    }
 }
