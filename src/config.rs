@@ -163,7 +163,59 @@ struct RawSource {
 struct RawConfig {
     site: RawSite,
     #[serde(default)]
+    model: Option<RawModel>,
+    #[serde(default)]
     source: Vec<RawSource>,
+}
+
+/// The optional `[model]` table: a chat model that writes the editions'
+/// words, over the OpenAI-compatible API (OpenAI, Ollama, llama.cpp, vLLM).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawModel {
+    /// Base URL of the API, up to `/v1`: e.g. `http://localhost:11434/v1`.
+    endpoint: Spanned<String>,
+    /// The model's name, as the server knows it.
+    model: String,
+    /// Environment variable holding the API key, if the server needs one.
+    #[serde(default)]
+    api_key_env: Option<String>,
+    /// Seconds allowed for one answer; default 60.
+    #[serde(default = "default_model_timeout")]
+    timeout_secs: u64,
+    /// Most calls in one run; default 20.
+    #[serde(default = "default_model_calls")]
+    max_calls: usize,
+    /// Most seconds spent waiting for the model in one run; default 300.
+    #[serde(default = "default_model_budget")]
+    budget_secs: u64,
+}
+
+fn default_model_timeout() -> u64 {
+    60
+}
+fn default_model_calls() -> usize {
+    20
+}
+fn default_model_budget() -> u64 {
+    300
+}
+
+/// The resolved `[model]` table.
+#[derive(Debug, Clone)]
+pub struct ModelConfig {
+    /// Base URL of the API, ending in `/`.
+    pub endpoint: Url,
+    /// The model's name.
+    pub model: String,
+    /// Environment variable holding the API key.
+    pub api_key_env: Option<String>,
+    /// Time allowed for one answer.
+    pub timeout: Duration,
+    /// Most calls in one run.
+    pub max_calls: usize,
+    /// Most time spent waiting for the model in one run.
+    pub budget: Duration,
 }
 
 /// Whether a source is one company's blog or writes about many companies.
@@ -256,6 +308,8 @@ pub struct Config {
     pub site: Site,
     /// Every source, in the order of the file.
     pub sources: Vec<Source>,
+    /// The chat model that writes editions' words, if one is configured.
+    pub model: Option<ModelConfig>,
 }
 
 impl Config {
@@ -292,10 +346,12 @@ impl Config {
             }
             sources.push(source);
         }
+        let model = raw.model.map(|m| resolve_model(m, &file)).transpose()?;
         Ok(Config {
             path: path.to_path_buf(),
             site,
             sources,
+            model,
         })
     }
 
@@ -434,6 +490,27 @@ fn resolve_source(raw: RawSource, site: &Site, file: &ConfigFile) -> Result<Sour
         feed,
         enabled: raw.enabled,
         limits,
+    })
+}
+
+fn resolve_model(raw: RawModel, file: &ConfigFile) -> Result<ModelConfig> {
+    let mut endpoint = raw.endpoint.get_ref().clone();
+    if !endpoint.ends_with('/') {
+        endpoint.push('/');
+    }
+    let endpoint = parse_web_url(&endpoint).map_err(|why| {
+        file.error(
+            raw.endpoint.span(),
+            format!("[model] endpoint \"{}\" {why}", raw.endpoint.get_ref()),
+        )
+    })?;
+    Ok(ModelConfig {
+        endpoint,
+        model: raw.model,
+        api_key_env: raw.api_key_env,
+        timeout: Duration::from_secs(raw.timeout_secs.max(1)),
+        max_calls: raw.max_calls,
+        budget: Duration::from_secs(raw.budget_secs),
     })
 }
 

@@ -3,39 +3,7 @@
 
 mod common;
 
-use common::{FeedServer, Reply, TestSite, TestSource};
-
-/// Two small feeds written for these tests: two companies that publish on
-/// the same theme on 2025-07-23, one with a relative link and a date with
-/// an offset that moves it to the next day in UTC.
-const ACME_FEED: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0"><channel><title>Acme Engineering</title><link>https://acme.example/blog/</link>
-<item>
-  <title>Moving image resizing to edge caching</title>
-  <link>/blog/edge-caching-images</link>
-  <guid isPermaLink="false">acme-42</guid>
-  <pubDate>Tue, 22 Jul 2025 23:30:00 -0700</pubDate>
-  <author>dev@acme.example (Ada Lovelace)</author>
-  <description><![CDATA[<p>Last quarter we moved image resizing out of our origin servers and into edge caching nodes. The p99 latency of image requests fell by 40% across 3,000 servers, and origin traffic dropped by half.</p>
-<p>Edge caching only works when cache keys are stable, so we normalised every resize parameter before it reaches the cache. We also learned that invalidation must be scoped per tenant, or one customer's purge empties everyone's edge caching tier.</p>
-<p>Read the <a href="/docs/edge">edge caching guide</a> for the configuration we use.</p>]]></description>
-</item>
-</channel></rss>"#;
-
-const GLOBEX_FEED: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom"><title>Globex Tech</title><id>urn:globex</id>
-<link href="https://globex.example/"/><updated>2025-07-23T12:00:00Z</updated>
-<entry>
-  <title>Edge caching for our public API, one year on</title>
-  <link href="https://globex.example/posts/edge-caching-api"/>
-  <id>urn:globex:post:7</id>
-  <published>2025-07-23T12:00:00+02:00</published>
-  <updated>2025-07-23T12:00:00+02:00</updated>
-  <author><name>Grace Hopper</name></author>
-  <content type="html"><![CDATA[<p>A year ago we put edge caching in front of our public API. The cache hit ratio climbed from 60% to 92%, and the p99 latency of read requests fell from 180 ms to 45 ms.</p>
-<p>The hard part of edge caching was invalidation: we tag every cached response with the records it contains, so a write purges exactly the responses it changes. Stale reads are now measured in seconds rather than minutes.</p>]]></content>
-</entry>
-</feed>"#;
+use common::{ACME_FEED, FeedServer, GLOBEX_FEED, Reply, TestSite, TestSource};
 
 /// A site with three real saved feeds and the two written above.
 fn corpus_site(server: &FeedServer) -> TestSite {
@@ -405,7 +373,7 @@ fn an_edition_broken_by_hand_is_never_overwritten() {
     let path = site.path().join("content/issues/2025-07-28.md");
     let broken = site
         .read("content/issues/2025-07-28.md")
-        .replace("engine = \"offline\"", "engine = \"offline")
+        .replace("date = 2025-07-28", "date = 2025-07-32")
         .replace(
             "## Signal of the Day",
             "## Signal of the Day\n\nEDITOR NOTE: must read.",
@@ -418,6 +386,6 @@ fn an_edition_broken_by_hand_is_never_overwritten() {
         broken,
         "the edition was rewritten"
     );
-    assert!(log.contains("2025-07-28.md, line 4"), "{log}");
+    assert!(log.contains("2025-07-28.md, line 2"), "{log}");
     assert!(log.contains("no edition is written"), "{log}");
 }

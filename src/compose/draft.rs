@@ -57,22 +57,65 @@ pub struct Candidate {
     pub why: Option<usize>,
 }
 
-/// A written edition body and the choices behind it.
+/// The choices of one edition: which article is the Signal, which are Deep
+/// Dives, which are only listed, and the themes.
 pub struct Draft {
-    /// The Signal's item id.
-    pub signal: Option<String>,
-    /// Every item id of the edition, in the order they appear.
-    pub items: Vec<String>,
-    /// The markdown body.
-    pub body: String,
+    /// Index of the Signal among the day's articles.
+    pub signal: Option<usize>,
+    /// Indexes of the Deep Dives, in order.
+    pub dives: Vec<usize>,
+    /// Indexes of the articles only listed, in the day's order.
+    pub also: Vec<usize>,
     /// Every candidate, best first.
     pub candidates: Vec<Candidate>,
     /// The themes found, with the earlier editions each continues.
     pub patterns: Vec<(Pattern, Vec<NaiveDate>)>,
 }
 
-/// Chooses and writes the sections of one day.
-pub fn write(day: &Day) -> Draft {
+impl Draft {
+    /// Every item id of the edition, in the order they appear.
+    pub fn item_ids(&self, day: &Day) -> Vec<String> {
+        let order = self
+            .signal
+            .into_iter()
+            .chain(self.dives.iter().copied())
+            .chain(self.also.iter().copied());
+        order.map(|i| day.articles[i].id.clone()).collect()
+    }
+
+    /// The candidate chosen as the Signal.
+    pub fn signal_candidate(&self) -> Option<&Candidate> {
+        self.candidates
+            .iter()
+            .find(|c| Some(c.index) == self.signal)
+    }
+}
+
+/// Words written by a model for an edition, where they passed every check;
+/// whatever is missing is written by the offline engine.
+#[derive(Debug, Default, Clone)]
+pub struct Words {
+    /// What happened and why it matters, for the Signal.
+    pub signal: Option<(String, String)>,
+    /// Deep Dive paragraphs, by article index.
+    pub dives: std::collections::BTreeMap<usize, String>,
+    /// The themes, replacing the offline ones when there are any.
+    pub patterns: Vec<WrittenPattern>,
+}
+
+/// A theme written by a model.
+#[derive(Debug, Clone)]
+pub struct WrittenPattern {
+    /// A short label.
+    pub label: String,
+    /// One sentence on what the companies share.
+    pub sentence: String,
+    /// Indexes of the articles it cites.
+    pub members: Vec<usize>,
+}
+
+/// Chooses the sections of one day.
+pub fn choose(day: &Day) -> Draft {
     let vectors: Vec<Vector> = day
         .articles
         .iter()
@@ -93,31 +136,31 @@ pub fn write(day: &Day) -> Draft {
     let also: Vec<usize> = (0..day.articles.len())
         .filter(|i| Some(*i) != signal && !dives.contains(i))
         .collect();
-
-    let mut body = String::new();
-    if let Some(index) = signal {
-        let candidate = candidates
-            .iter()
-            .find(|c| c.index == index)
-            .expect("candidate");
-        write_signal(&mut body, day, candidate);
-    }
-    write_deep_dives(&mut body, day, &dives);
-    write_also_published(&mut body, day, &also);
-    write_patterns(&mut body, day, &patterns);
-    write_sources(&mut body, day);
-
-    let order = signal
-        .into_iter()
-        .chain(dives.iter().copied())
-        .chain(also.iter().copied());
     Draft {
-        signal: signal.map(|i| day.articles[i].id.clone()),
-        items: order.map(|i| day.articles[i].id.clone()).collect(),
-        body,
+        signal,
+        dives,
+        also,
         candidates,
         patterns,
     }
+}
+
+/// Writes the edition's body: the model's words where there are any, the
+/// offline engine's everywhere else.
+pub fn body(day: &Day, draft: &Draft, words: &Words) -> String {
+    let mut body = String::new();
+    if let Some(candidate) = draft.signal_candidate() {
+        write_signal(&mut body, day, candidate, words.signal.as_ref());
+    }
+    write_deep_dives(&mut body, day, &draft.dives, &words.dives);
+    write_also_published(&mut body, day, &draft.also);
+    if words.patterns.is_empty() {
+        write_patterns(&mut body, day, &draft.patterns);
+    } else {
+        write_written_patterns(&mut body, day, &words.patterns);
+    }
+    write_sources(&mut body, day);
+    body
 }
 
 /// Measures every article, best score first.
@@ -223,8 +266,29 @@ fn supporting_companies(
     companies
 }
 
-fn write_signal(body: &mut String, day: &Day, candidate: &Candidate) {
+fn write_signal(
+    body: &mut String,
+    day: &Day,
+    candidate: &Candidate,
+    words: Option<&(String, String)>,
+) {
     let article = day.articles[candidate.index];
+    if let Some((what, why)) = words {
+        let _ = writeln!(body, "## Signal of the Day\n");
+        let _ = writeln!(
+            body,
+            "### {} · {}\n",
+            link(&article.title, &article.url),
+            escape(&article.company)
+        );
+        let _ = writeln!(
+            body,
+            "{}\n\n**Why it matters:** {}\n",
+            escape(what),
+            escape(why)
+        );
+        return;
+    }
     let _ = writeln!(body, "## Signal of the Day\n");
     let _ = writeln!(
         body,
@@ -286,14 +350,22 @@ fn reasons(features: &Features) -> String {
     escape(&capitalise(&format!("{}.", and_list(&reasons))))
 }
 
-fn write_deep_dives(body: &mut String, day: &Day, dives: &[usize]) {
+fn write_deep_dives(
+    body: &mut String,
+    day: &Day,
+    dives: &[usize],
+    written: &std::collections::BTreeMap<usize, String>,
+) {
     if dives.is_empty() {
         return;
     }
     let _ = writeln!(body, "## Deep Dives\n");
     for &index in dives {
         let article = day.articles[index];
-        let paragraph = summary::paragraph(article, day.corpus).unwrap_or_default();
+        let paragraph = match written.get(&index) {
+            Some(paragraph) => paragraph.clone(),
+            None => summary::paragraph(article, day.corpus).unwrap_or_default(),
+        };
         let _ = writeln!(
             body,
             "### {} · {}\n",
@@ -379,6 +451,40 @@ fn write_patterns(body: &mut String, day: &Day, patterns: &[(Pattern, Vec<NaiveD
             );
         }
         body.push_str("\n\n");
+    }
+}
+
+fn write_written_patterns(body: &mut String, day: &Day, patterns: &[WrittenPattern]) {
+    let _ = writeln!(body, "## Patterns Across Companies\n");
+    for pattern in patterns {
+        let mut companies: Vec<&str> = Vec::new();
+        for &m in &pattern.members {
+            if !companies.contains(&day.articles[m].company.as_str()) {
+                companies.push(&day.articles[m].company);
+            }
+        }
+        let _ = writeln!(
+            body,
+            "### {} · {}\n",
+            escape(&capitalise(&pattern.label)),
+            escape(&companies.join(", "))
+        );
+        let links: Vec<String> = pattern
+            .members
+            .iter()
+            .map(|&m| {
+                link(
+                    &format!("“{}”", day.articles[m].title),
+                    &day.articles[m].url,
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            body,
+            "{} ({})\n",
+            escape(&pattern.sentence),
+            and_list(&links)
+        );
     }
 }
 

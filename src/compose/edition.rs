@@ -23,9 +23,9 @@ pub struct EditionMeta {
     /// The id of the Signal of the Day, if there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signal: Option<String>,
-    /// Which engine wrote each section (`offline`, or a model's name).
-    #[serde(default = "default_engine")]
-    pub engine: String,
+    /// Which engine wrote each section.
+    #[serde(default)]
+    pub engines: Engines,
     /// Ids of every item in the edition, each exactly once.
     pub items: Vec<String>,
     /// Keys of the themes of its Patterns Across Companies, so that later
@@ -34,8 +34,28 @@ pub struct EditionMeta {
     pub themes: Vec<String>,
 }
 
-fn default_engine() -> String {
-    "hand".into()
+/// Which engine wrote each section of an edition: `offline`, or `model`
+/// and its name (with how many Deep Dives it wrote).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Engines {
+    /// Who wrote the Signal of the Day.
+    pub signal: String,
+    /// Who wrote the Deep Dives.
+    pub deep_dives: String,
+    /// Who wrote the Patterns Across Companies.
+    pub patterns: String,
+}
+
+impl Default for Engines {
+    /// An edition that says nothing of its engines was written by hand.
+    fn default() -> Engines {
+        Engines {
+            signal: "hand".into(),
+            deep_dives: "hand".into(),
+            patterns: "hand".into(),
+        }
+    }
 }
 
 /// An edition with its body.

@@ -48,18 +48,18 @@ pub fn run(layout: &Layout, config: &Config, date: NaiveDate) -> Result<String> 
         .iter()
         .map(|(d, e)| (*d, e.meta.themes.clone()))
         .collect();
-    let draft = writer.draft(date, &members)?;
+    let composed = writer.compose_day(date, &members, false)?;
+    let draft = &composed.draft;
     let titles: Vec<(String, String)> = members
         .iter()
         .map(|m| (m.item.meta.title.clone(), m.item.meta.company.clone()))
         .collect();
     let mut out = String::new();
     header(&mut out, date, &titles, written.is_some());
-    candidates(&mut out, &draft, &titles);
-    let ids: Vec<String> = members.iter().map(|m| m.item.meta.id.clone()).collect();
-    verdict(&mut out, &draft, &ids, &titles);
-    dives(&mut out, &draft, &ids, &titles);
-    themes(&mut out, &draft, &titles);
+    candidates(&mut out, draft, &titles);
+    verdict(&mut out, draft, &titles);
+    dives(&mut out, draft, &titles);
+    themes(&mut out, draft, &titles);
     Ok(out)
 }
 
@@ -128,12 +128,8 @@ fn detail(f: &Features) -> String {
     format!("      {}", parts.join("; "))
 }
 
-fn verdict(out: &mut String, draft: &Draft, ids: &[String], titles: &[(String, String)]) {
-    let signal = draft
-        .signal
-        .as_ref()
-        .and_then(|id| ids.iter().position(|i| i == id));
-    let Some(winner) = draft.candidates.iter().find(|c| Some(c.index) == signal) else {
+fn verdict(out: &mut String, draft: &Draft, titles: &[(String, String)]) {
+    let Some(winner) = draft.signal_candidate() else {
         let _ = writeln!(out, "\nNo Signal: no article of the day has text to quote.");
         return;
     };
@@ -195,18 +191,18 @@ fn differences(a: &Features, b: &Features) -> String {
     }
 }
 
-fn dives(out: &mut String, draft: &Draft, ids: &[String], titles: &[(String, String)]) {
+fn dives(out: &mut String, draft: &Draft, titles: &[(String, String)]) {
     let _ = writeln!(
         out,
         "\nDeep Dives, in order (best of the rest, at most {PER_COMPANY} per company):"
     );
-    let signal = draft.signal.as_deref();
-    for id in draft.items.iter().filter(|i| Some(i.as_str()) != signal) {
-        let Some(index) = ids.iter().position(|i| i == id) else {
-            continue;
-        };
+    for &index in &draft.dives {
         let (title, company) = &titles[index];
         let _ = writeln!(out, "  - {title} · {company}");
+    }
+    for &index in &draft.also {
+        let (title, company) = &titles[index];
+        let _ = writeln!(out, "  (also published) {title} · {company}");
     }
 }
 

@@ -15,6 +15,7 @@ pub mod draft;
 pub mod edition;
 pub mod evaluate;
 pub mod explain;
+pub mod model;
 pub mod patterns;
 pub mod prose;
 pub mod signal;
@@ -33,7 +34,7 @@ use crate::layout::Layout;
 use crate::store::{ItemStore, StoredItem, write_atomic};
 use analysis::Article;
 use corpus::Corpus;
-use edition::{Edition, EditionMeta};
+use edition::{Edition, EditionMeta, Engines};
 
 /// Days before an edition whose articles set how rare a term is.
 const CORPUS_DAYS: i64 = 30;
@@ -144,6 +145,9 @@ pub fn run(
     let plan = plan_days(&store, &calendar, &existing, &assigned, forced);
 
     let mut writer = Writer::new(layout, config, &store, calendar);
+    if let Some(model) = &config.model {
+        writer.model = Some(model::Model::new(model, &layout.state_dir())?);
+    }
     writer.themes = existing
         .iter()
         .map(|(d, e)| (*d, e.meta.themes.clone()))
@@ -246,6 +250,39 @@ pub(crate) fn plan_days<'a>(
     plan
 }
 
+/// One day composed: its choices, its body and who wrote what.
+pub(crate) struct Composed {
+    /// The offline engine's choices.
+    pub draft: draft::Draft,
+    /// The markdown body.
+    pub body: String,
+    /// Every item id, in the order they appear.
+    pub items: Vec<String>,
+    /// The Signal's id.
+    pub signal: Option<String>,
+    /// Keys of the themes.
+    pub themes: Vec<String>,
+    /// Which engine wrote each section.
+    pub authorship: model::Authorship,
+}
+
+/// The keys of an edition's themes: the offline patterns' keys, or the
+/// stems of the model's labels.
+fn themes_of(draft: &draft::Draft, words: &draft::Words, day: &draft::Day) -> Vec<String> {
+    let _ = day;
+    if words.patterns.is_empty() {
+        return draft.patterns.iter().map(|(p, _)| p.key.clone()).collect();
+    }
+    let stems = |label: &str| {
+        crate::text::tokens(label)
+            .into_iter()
+            .filter_map(|t| t.stem)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    words.patterns.iter().map(|p| stems(&p.label)).collect()
+}
+
 /// Reads articles once per run and writes editions.
 pub(crate) struct Writer<'a> {
     layout: &'a Layout,
@@ -255,6 +292,8 @@ pub(crate) struct Writer<'a> {
     excluded: BTreeSet<String>,
     /// Theme keys of the editions known so far, by date.
     themes: BTreeMap<NaiveDate, Vec<String>>,
+    /// The chat model that writes words, if one is configured.
+    model: Option<model::Model>,
 }
 
 impl<'a> Writer<'a> {
@@ -293,6 +332,7 @@ impl<'a> Writer<'a> {
             articles: HashMap::new(),
             excluded,
             themes: BTreeMap::new(),
+            model: None,
         }
     }
 
@@ -314,8 +354,14 @@ impl<'a> Writer<'a> {
             .collect()
     }
 
-    /// Chooses and writes the sections of `day` from its members.
-    pub(crate) fn draft(&mut self, day: NaiveDate, members: &[Member]) -> Result<draft::Draft> {
+    /// Chooses and writes the sections of `day` from its members, with the
+    /// model's words when a model is configured and `use_model` is set.
+    pub(crate) fn compose_day(
+        &mut self,
+        day: NaiveDate,
+        members: &[Member],
+        use_model: bool,
+    ) -> Result<Composed> {
         let window = self.items_between(day - Duration::days(CORPUS_DAYS), day);
         let recent =
             self.items_between(day - Duration::days(NOVELTY_DAYS), day - Duration::days(1));
@@ -324,6 +370,7 @@ impl<'a> Writer<'a> {
             self.article(stored)?;
             in_corpus.insert(stored.meta.id.as_str());
         }
+        let mut model = self.model.take();
         let corpus = Corpus::new(in_corpus.iter().map(|id| &self.articles[*id]));
         let recent = recent
             .iter()
@@ -347,22 +394,41 @@ impl<'a> Writer<'a> {
                 .flat_map(|(d, keys)| keys.iter().map(|k| (*d, k.clone())))
                 .collect(),
         };
-        Ok(draft::write(&input))
+        let draft = draft::choose(&input);
+        let (words, authorship) = match model.as_mut().filter(|_| use_model) {
+            Some(model) => model.words(&input, &draft),
+            None => (draft::Words::default(), model::Authorship::default()),
+        };
+        let composed = Composed {
+            body: draft::body(&input, &draft, &words),
+            items: draft.item_ids(&input),
+            signal: draft.signal.map(|i| input.articles[i].id.clone()),
+            themes: themes_of(&draft, &words, &input),
+            authorship,
+            draft,
+        };
+        self.model = model;
+        Ok(composed)
     }
 
     fn write(&mut self, day: NaiveDate, members: &[Member]) -> Result<()> {
-        let draft = self.draft(day, members)?;
-        let themes: Vec<String> = draft.patterns.iter().map(|(p, _)| p.key.clone()).collect();
-        self.themes.insert(day, themes.clone());
+        let composed = self.compose_day(day, members, true)?;
+        self.themes.insert(day, composed.themes.clone());
+        let offline = || "offline".to_string();
+        let engines = Engines {
+            signal: composed.authorship.signal.unwrap_or_else(offline),
+            deep_dives: composed.authorship.deep_dives.unwrap_or_else(offline),
+            patterns: composed.authorship.patterns.unwrap_or_else(offline),
+        };
         let edition = Edition {
             meta: EditionMeta {
                 date: day,
-                signal: draft.signal,
-                engine: "offline".into(),
-                items: draft.items,
-                themes,
+                signal: composed.signal,
+                engines,
+                items: composed.items,
+                themes: composed.themes,
             },
-            body: draft.body,
+            body: composed.body,
             path: Edition::path_for(&self.layout.editions_dir(), day),
         };
         write_atomic(&edition.path, edition.to_text()?.as_bytes())?;
