@@ -123,6 +123,9 @@ pub fn is_boilerplate(paragraph: &str) -> bool {
             "related:",
             "this article is part of",
             "this post is part of",
+            "this post is also available in",
+            "this article is also available in",
+            "this blog post is also available in",
         ])
 }
 
@@ -165,10 +168,12 @@ pub fn sentences(paragraph: &str) -> Vec<&str> {
             let opens_sentence = next_word.is_some_and(|n| {
                 n.is_uppercase() || n.is_ascii_digit() || matches!(n, '"' | '“' | '‘' | '(' | '[')
             });
-            if spaced
-                && opens_sentence
-                && !(c == '.' && ends_with_abbreviation(&paragraph[start..at]))
-            {
+            let after = &paragraph[chars.get(end).map_or(paragraph.len(), |(b, _)| *b)..];
+            let abbreviated = c == '.'
+                && ends_with_abbreviation(&paragraph[start..at])
+                && !(ends_with_closing_abbreviation(&paragraph[start..at])
+                    && starts_sentence(after));
+            if spaced && opens_sentence && !abbreviated {
                 let stop = chars.get(end).map_or(paragraph.len(), |(b, _)| *b);
                 push_sentence(&mut found, &paragraph[start..stop]);
                 start = stop;
@@ -202,6 +207,33 @@ fn ends_with_abbreviation(before: &str) -> bool {
     let lower = word.to_lowercase();
     ABBREVIATIONS.contains(&lower.as_str())
         || (lower.contains('.') && lower.len() <= 6 && !lower.contains(".."))
+}
+
+/// Whether the text ends in an abbreviation that may also end a sentence
+/// ("in the U.S.", "Acme Inc."), unlike a title before a name ("Dr.").
+fn ends_with_closing_abbreviation(before: &str) -> bool {
+    const TITLES: [&str; 10] = [
+        "mr", "mrs", "ms", "dr", "prof", "st", "mt", "gen", "rev", "jr",
+    ];
+    let word = before
+        .rsplit(char::is_whitespace)
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    word.chars().count() > 1 && !TITLES.contains(&word.as_str())
+}
+
+/// Whether the text starts with a word that usually opens a sentence.
+fn starts_sentence(after: &str) -> bool {
+    const OPENERS: [&str; 24] = [
+        "This", "The", "These", "That", "Those", "It", "Its", "We", "Our", "In", "They", "Their",
+        "He", "She", "A", "An", "But", "And", "However", "So", "Today", "Now", "When", "As",
+    ];
+    let word = after
+        .split(|c: char| !c.is_alphanumeric())
+        .find(|w| !w.is_empty())
+        .unwrap_or("");
+    OPENERS.contains(&word)
 }
 
 /// Whether a sentence reads as a whole sentence: long enough, ended, not a fragment.
@@ -542,6 +574,22 @@ mod tests {
                 "See https://example.com/a.b for details.",
                 "Dr. Smith agreed.",
                 "J. R. Hacker did too."
+            ]
+        );
+    }
+
+    #[test]
+    fn an_abbreviation_can_end_a_sentence() {
+        assert_eq!(
+            sentences(
+                "Capacity grows in the U.S. This investment creates jobs. Ask Dr. Smith. Acme Inc. The rest follows."
+            ),
+            vec![
+                "Capacity grows in the U.S.",
+                "This investment creates jobs.",
+                "Ask Dr. Smith.",
+                "Acme Inc.",
+                "The rest follows."
             ]
         );
     }
