@@ -11,6 +11,7 @@
 use anyhow::{Context, Result};
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
+use super::markdown::printable;
 use super::model::{EditionView, absolute};
 use super::output::Output;
 use super::pages::base_context;
@@ -37,7 +38,7 @@ pub fn write_all(
         context.insert("web_url", &edition.permalink);
         context.insert("archive_url", &absolute(site, "archive.html"));
         context.insert("subscribe_url", &absolute(site, "subscribe.html"));
-        context.insert("text", &plain_text(&edition.markdown));
+        context.insert("text", &printable(&plain_text(&edition.markdown)));
         let html = templates.render("email.html", &context)?;
         let inlined = inliner.inline(&html).with_context(|| {
             format!("cannot inline the styles of the email of {}", edition.date)
@@ -50,8 +51,9 @@ pub fn write_all(
     Ok(())
 }
 
-/// An edition's markdown as plain text: headings in capitals and
-/// underlined, paragraphs and list items wrapped, each link's address in
+/// An edition's markdown as plain text: section headings in capitals and
+/// underlined, article headings followed by their address on a line of its
+/// own, paragraphs and list items wrapped, and each other link's address in
 /// angle brackets after its text.
 pub fn plain_text(markdown: &str) -> String {
     let mut blocks: Vec<Block> = Vec::new();
@@ -65,7 +67,7 @@ pub fn plain_text(markdown: &str) -> String {
             Event::Start(Tag::Link { dest_url, .. }) => links.push(dest_url.to_string()),
             Event::End(TagEnd::Link) => {
                 if let (Some(block), Some(url)) = (current.as_mut(), links.pop()) {
-                    block.words.push_str(&format!(" <{url}>"));
+                    block.link(url);
                 }
             }
             Event::Text(text) | Event::Code(text) => {
@@ -99,9 +101,13 @@ pub fn plain_text(markdown: &str) -> String {
 struct Block {
     /// `- ` for a list item, empty otherwise.
     prefix: &'static str,
-    /// Underline character for a heading.
+    /// Underline character for a section heading.
     underline: Option<char>,
+    /// Whether this is a heading, whose links go on lines of their own.
+    heading: bool,
     words: String,
+    /// Addresses written below a heading.
+    addresses: Vec<String>,
 }
 
 impl Block {
@@ -109,35 +115,36 @@ impl Block {
         Block {
             prefix,
             underline: None,
+            heading: false,
             words: String::new(),
+            addresses: Vec::new(),
+        }
+    }
+
+    /// Records the address of a link whose text was just written.
+    fn link(&mut self, url: String) {
+        if self.heading {
+            self.addresses.push(url);
+        } else {
+            self.words.push_str(&format!(" <{url}>"));
         }
     }
 
     fn heading(level: HeadingLevel) -> Block {
-        let underline = match level {
-            HeadingLevel::H1 | HeadingLevel::H2 => '=',
-            _ => '-',
-        };
+        let section = matches!(level, HeadingLevel::H1 | HeadingLevel::H2);
         Block {
-            prefix: "",
-            underline: Some(underline),
-            words: String::new(),
+            underline: section.then_some('='),
+            heading: true,
+            ..Block::text("")
         }
     }
 
     fn write(&self, out: &mut String) {
         if let Some(mark) = self.underline {
-            let title = if mark == '=' {
-                self.words.trim().to_uppercase()
-            } else {
-                self.words.trim().to_string()
-            };
-            for line in wrap(&title, "", "") {
-                out.push_str(&line);
-                out.push('\n');
-            }
-            let width = title.chars().count().min(WIDTH);
-            out.push_str(&mark.to_string().repeat(width));
+            let title = self.words.trim().to_uppercase();
+            out.push_str(&title);
+            out.push('\n');
+            out.push_str(&mark.to_string().repeat(title.chars().count().min(WIDTH)));
             out.push('\n');
             return;
         }
@@ -145,6 +152,9 @@ impl Block {
         for line in wrap(&self.words, self.prefix, &indent) {
             out.push_str(&line);
             out.push('\n');
+        }
+        for address in &self.addresses {
+            out.push_str(&format!("<{address}>\n"));
         }
     }
 }
@@ -185,8 +195,7 @@ mod tests {
         );
         assert_eq!(
             text,
-            "DEEP DIVES\n==========\n\nEdge caching <https://a.example/x> · Acme\n\
-             -----------------------------------------\n\n\
+            "DEEP DIVES\n==========\n\nEdge caching · Acme\n<https://a.example/x>\n\n\
              One two three four five six seven eight nine ten eleven twelve thirteen\n\
              fourteen fifteen sixteen.\n\nSOURCES\n=======\n\n- Acme Blog\n- Globex *Tech*\n"
         );

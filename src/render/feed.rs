@@ -109,6 +109,7 @@ fn excerpt(item: &ItemView) -> Result<String> {
         Some(summary) => summary.clone(),
         None => crate::html::to_text(&super::markdown::to_html(&article.body)),
     };
+    let text = super::markdown::printable(&text);
     let words: Vec<&str> = text.split_whitespace().collect();
     let mut excerpt = words[..words.len().min(EXCERPT_WORDS)].join(" ");
     if words.len() > EXCERPT_WORDS {

@@ -2,6 +2,8 @@
 //! each `##` section wrapped in a `<section>` with an id for its heading,
 //! and the result sanitised like feed HTML.
 
+use std::borrow::Cow;
+
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
 use crate::html::sanitize_page;
@@ -50,7 +52,23 @@ pub fn to_html(markdown: &str) -> String {
     }
     let mut rendered = String::with_capacity(markdown.len() * 2);
     html::push_html(&mut rendered, output.into_iter());
-    sanitize_page(&rendered)
+    printable(&sanitize_page(&rendered)).into_owned()
+}
+
+/// `text` without the code points HTML forbids (controls other than white
+/// space, and noncharacters), which mis-decoded feeds sometimes carry.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    let forbidden = |c: char| {
+        let n = u32::from(c);
+        (c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}'))
+            || (0xFDD0..=0xFDEF).contains(&n)
+            || (n & 0xFFFE) == 0xFFFE
+    };
+    if text.contains(forbidden) {
+        Cow::Owned(text.chars().filter(|&c| !forbidden(c)).collect())
+    } else {
+        Cow::Borrowed(text)
+    }
 }
 
 #[cfg(test)]
@@ -66,6 +84,12 @@ mod tests {
             "<section id=\"signal-of-the-day\">\n<h2>Signal of the Day</h2>\n<p>Text.</p>\n\
              </section>\n<section id=\"deep-dives\">\n<h2>Deep Dives</h2>\n<h3>A · B</h3>\n<p>More.</p>\n</section>\n"
         );
+    }
+
+    #[test]
+    fn code_points_that_html_forbids_are_dropped() {
+        assert_eq!(printable("a\u{9d}b\u{1}c\u{fffe}d\te"), "abcd\te");
+        assert!(matches!(printable("plain “text”"), Cow::Borrowed(_)));
     }
 
     #[test]

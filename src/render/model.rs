@@ -193,9 +193,8 @@ fn edition_view(
         .as_ref()
         .or(edition.meta.items.first())
         .and_then(|id| titles.get(id.as_str()))
-        .copied()
-        .unwrap_or("")
-        .to_string();
+        .map(|title| markdown::printable(title).into_owned())
+        .unwrap_or_default();
     let url = format!("editions/{}.html", date.format("%Y-%m-%d"));
     EditionView {
         date: date.format("%Y-%m-%d").to_string(),
@@ -236,7 +235,7 @@ fn item_view(stored: &StoredItem, edition: Option<&NaiveDate>, site: &Site) -> I
     let day = meta.local_date(site.timezone);
     ItemView {
         id: meta.id.clone(),
-        title: meta.title.clone(),
+        title: markdown::printable(&meta.title).into_owned(),
         url: meta.url.clone(),
         company: meta.company.clone(),
         source: meta.source.clone(),
