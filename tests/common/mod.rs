@@ -214,3 +214,77 @@ impl TestSite {
         found
     }
 }
+
+impl TestSite {
+    /// A copy of the fixture site in `tests/fixtures/site`: three editions
+    /// of real content and their items.
+    pub fn fixture() -> TestSite {
+        let dir = tempfile::tempdir().expect("temporary site");
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site");
+        copy_dir(&from, dir.path());
+        TestSite { dir }
+    }
+
+    /// Puts the fixture's source health into the site's `.digest/`.
+    pub fn with_health(self) -> TestSite {
+        let state = self.path().join(".digest");
+        std::fs::create_dir_all(&state).unwrap();
+        std::fs::rename(self.path().join("health.json"), state.join("health.json")).unwrap();
+        self
+    }
+
+    /// Every file below `relative` whose name ends with `suffix`, sorted.
+    pub fn paths_ending(&self, relative: &str, suffix: &str) -> Vec<PathBuf> {
+        let mut paths: Vec<PathBuf> = self
+            .files(relative)
+            .into_keys()
+            .filter(|p| p.to_string_lossy().ends_with(suffix))
+            .collect();
+        paths.sort();
+        paths
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// `target/test-artifacts/<name>/`, emptied: where tests leave screenshots
+/// and reports for a person to look at.
+pub fn artifacts_dir(name: &str) -> PathBuf {
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .expect("the target folder")
+        .to_path_buf();
+    let dir = target.join("test-artifacts").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// `tests/tools/`, where `.ci/run` installs the npm tools the tests use.
+pub fn tools_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tools")
+}
+
+/// Fails the test, saying what to install, unless `command` can run.
+pub fn require_tool(command: &str, args: &[&str], install: &str) {
+    let works = Command::new(command)
+        .args(args)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        works,
+        "this test needs `{command} {}`, which does not run here. Install it: {install} \
+         (.ci/run does this on a fresh machine)",
+        args.join(" ")
+    );
+}
