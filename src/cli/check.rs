@@ -153,7 +153,7 @@ fn check_edition(
         problems.push(format!(
             "{}, line {}: item \"{id}\" is not in content/items/",
             path.display(),
-            line_of(&text, &format!("\"{id}\""))
+            line_after(&text, "items = ", &format!("\"{id}\""))
         ));
     }
     if let Some(signal) = &meta.signal
@@ -169,8 +169,15 @@ fn check_edition(
 
 /// The 1-based line of the first occurrence of `needle`, or 1.
 fn line_of(text: &str, needle: &str) -> usize {
-    text.find(needle)
-        .map_or(1, |at| text[..at].matches('\n').count() + 1)
+    line_after(text, "", needle)
+}
+
+/// The 1-based line of the first `needle` after the first `marker`, or 1.
+fn line_after(text: &str, marker: &str, needle: &str) -> usize {
+    let from = text.find(marker).unwrap_or(0);
+    text[from..]
+        .find(needle)
+        .map_or(1, |at| text[..from + at].matches('\n').count() + 1)
 }
 
 #[cfg(test)]
@@ -181,5 +188,9 @@ mod tests {
     fn lines_are_counted_from_one() {
         assert_eq!(line_of("a\nb = 1\n", "b = "), 2);
         assert_eq!(line_of("a", "zzz"), 1);
+        assert_eq!(
+            line_after("x = \"a\"\nitems = [\"a\"]\n", "items = ", "\"a\""),
+            2
+        );
     }
 }
