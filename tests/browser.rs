@@ -2,16 +2,17 @@
 //! by playwright-core from npm): the edition page and the other kinds of
 //! page at desktop and phone widths, in light and dark, with no console
 //! error, no failed request, no script and no sideways scrolling.
-//! Screenshots go to `target/test-artifacts/browser/` for review.
+//! Screenshots go to `target/test-artifacts/browser/` for review. And a
+//! page served by `digest serve` reloads by itself after a change.
 
 mod common;
 
 use std::process::Command;
 
-use common::{TestSite, artifacts_dir, require_tool, tools_dir};
+use common::{TestSite, artifacts_dir, require_tool, start_serve, tools_dir};
 
-#[test]
-fn pages_load_cleanly_at_every_width_in_light_and_dark() {
+/// Fails unless Node.js, Debian's Chromium and playwright-core are there.
+fn require_browser() {
     require_tool("node", &["--version"], "apt-get install -y nodejs npm");
     require_tool(
         "/usr/bin/chromium",
@@ -25,6 +26,11 @@ fn pages_load_cleanly_at_every_width_in_light_and_dark() {
          (.ci/run does this on a fresh machine)",
         driver.display()
     );
+}
+
+#[test]
+fn pages_load_cleanly_at_every_width_in_light_and_dark() {
+    require_browser();
     let site = TestSite::fixture().with_health();
     site.digest_ok(&["render"]);
     let artifacts = artifacts_dir("browser");
@@ -61,4 +67,28 @@ fn pages_load_cleanly_at_every_width_in_light_and_dark() {
         let size = std::fs::metadata(artifacts.join(shot)).map_or(0, |m| m.len());
         assert!(size > 10_000, "{shot} is missing or blank ({size} bytes)");
     }
+}
+
+#[test]
+fn a_page_open_in_the_browser_reloads_when_serve_sees_a_change() {
+    require_browser();
+    let site = TestSite::fixture();
+    let (_serving, address) = start_serve(&site);
+    let edition = site.path().join("content/issues/2025-07-24.md");
+    let output = Command::new("node")
+        .arg(tools_dir().join("check-reload.mjs"))
+        .arg(format!("http://{address}/editions/2025-07-24.html"))
+        .arg(&edition)
+        .args([
+            "## Deep Dives",
+            "## Deep Dives\n\nChanged while the page was open.",
+        ])
+        .output()
+        .expect("run node");
+    assert!(
+        output.status.success(),
+        "the page did not reload with the change: {}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
 }

@@ -4,13 +4,12 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::process::Command;
 use std::time::Duration;
 
-use common::{FeedServer, Reply, TestSite, TestSource};
+use common::{FeedServer, Reply, TestSite, TestSource, start_serve};
 
 fn digest() -> Command {
     Command::new(env!("CARGO_BIN_EXE_digest"))
@@ -218,44 +217,6 @@ fn quiet_runs_print_nothing_when_all_is_well() {
     );
 }
 
-/// A `digest serve` that is stopped when the test ends.
-struct Serving(Child);
-
-impl Drop for Serving {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Starts `digest serve --port 0` and returns it with its address.
-fn serve(site: &TestSite) -> (Serving, String) {
-    let mut child = digest()
-        .arg("-C")
-        .arg(site.path())
-        .args(["serve", "--port", "0"])
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (sender, lines) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = sender.send(line);
-        }
-    });
-    let serving = Serving(child);
-    loop {
-        let line = lines
-            .recv_timeout(Duration::from_secs(60))
-            .expect("serve said where it serves");
-        if let Some(rest) = line.split("http://").nth(1) {
-            let address = rest.split('/').next().unwrap().to_string();
-            return (serving, address);
-        }
-    }
-}
-
 /// GETs `path` from a loopback address; returns the status line and body.
 fn get(address: &str, path: &str) -> (String, String) {
     let mut stream = TcpStream::connect(address).unwrap();
@@ -279,7 +240,7 @@ fn get(address: &str, path: &str) -> (String, String) {
 #[test]
 fn serve_answers_on_loopback_and_reloads_after_a_content_change() {
     let site = TestSite::fixture();
-    let (_serving, address) = serve(&site);
+    let (_serving, address) = start_serve(&site);
     assert!(address.starts_with("127.0.0.1:"), "{address}");
 
     let (status, page) = get(&address, "/editions/2025-07-24.html");

@@ -158,35 +158,8 @@ fn write_rss(channel: &Channel) -> Result<String> {
 
 /// `atom.xml`: Atom 1.0 of the newest editions.
 pub fn atom(site: &Site, editions: &[EditionView]) -> Result<String> {
-    use atom_syndication::{Content, Entry, Feed, Generator, Person, Text, WriteConfig};
+    use atom_syndication::{Feed, Generator, Person, Text, WriteConfig};
     let entries = entries(site, editions);
-    let author = Person {
-        name: site.author.clone().unwrap_or_else(|| site.title.clone()),
-        ..Default::default()
-    };
-    let link = |href: String, rel: &str, mime: &str| atom_syndication::Link {
-        href,
-        rel: rel.to_string(),
-        mime_type: Some(mime.to_string()),
-        ..Default::default()
-    };
-    let items: Vec<Entry> = entries
-        .iter()
-        .map(|edition| Entry {
-            title: Text::plain(edition.title.clone()),
-            id: edition.permalink.clone(),
-            updated: edition.published,
-            published: Some(edition.published),
-            links: vec![link(edition.permalink.clone(), "alternate", "text/html")],
-            summary: (!edition.headline.is_empty()).then(|| Text::plain(edition.headline.clone())),
-            content: Some(Content {
-                value: Some(edition.html.clone()),
-                content_type: Some("html".into()),
-                ..Default::default()
-            }),
-            ..Default::default()
-        })
-        .collect();
     let updated = entries
         .first()
         .map(|e| e.published)
@@ -195,10 +168,13 @@ pub fn atom(site: &Site, editions: &[EditionView]) -> Result<String> {
         title: Text::plain(site.title.clone()),
         id: site.base_url.to_string(),
         updated,
-        authors: vec![author],
+        authors: vec![Person {
+            name: site.author.clone().unwrap_or_else(|| site.title.clone()),
+            ..Default::default()
+        }],
         links: vec![
-            link(absolute(site, "atom.xml"), "self", "application/atom+xml"),
-            link(site.base_url.to_string(), "alternate", "text/html"),
+            atom_link(absolute(site, "atom.xml"), "self", "application/atom+xml"),
+            atom_link(site.base_url.to_string(), "alternate", "text/html"),
         ],
         subtitle: Some(Text::plain(site.description.clone())),
         generator: Some(Generator {
@@ -207,7 +183,7 @@ pub fn atom(site: &Site, editions: &[EditionView]) -> Result<String> {
             ..Default::default()
         }),
         lang: Some(site.language.clone()),
-        entries: items,
+        entries: entries.iter().map(atom_entry).collect(),
         ..Default::default()
     };
     let config = WriteConfig {
@@ -220,6 +196,38 @@ pub fn atom(site: &Site, editions: &[EditionView]) -> Result<String> {
     let mut xml = String::from_utf8(bytes).context("the Atom feed is not UTF-8")?;
     xml.push('\n');
     Ok(xml)
+}
+
+/// One edition as an Atom entry, its full HTML as the content.
+fn atom_entry(edition: &EditionView) -> atom_syndication::Entry {
+    use atom_syndication::{Content, Entry, Text};
+    Entry {
+        title: Text::plain(edition.title.clone()),
+        id: edition.permalink.clone(),
+        updated: edition.published,
+        published: Some(edition.published),
+        links: vec![atom_link(
+            edition.permalink.clone(),
+            "alternate",
+            "text/html",
+        )],
+        summary: (!edition.headline.is_empty()).then(|| Text::plain(edition.headline.clone())),
+        content: Some(Content {
+            value: Some(edition.html.clone()),
+            content_type: Some("html".into()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+fn atom_link(href: String, rel: &str, mime: &str) -> atom_syndication::Link {
+    atom_syndication::Link {
+        href,
+        rel: rel.to_string(),
+        mime_type: Some(mime.to_string()),
+        ..Default::default()
+    }
 }
 
 /// `feed.json`: JSON Feed 1.1 of the newest editions.

@@ -7,9 +7,11 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::thread;
+use std::time::Duration;
 
 /// The saved feeds copied from the shared corpus.
 pub fn fixture(relative: &str) -> Vec<u8> {
@@ -287,4 +289,42 @@ pub fn require_tool(command: &str, args: &[&str], install: &str) {
          (.ci/run does this on a fresh machine)",
         args.join(" ")
     );
+}
+
+/// A `digest serve` that is stopped when the test ends.
+pub struct Serving(Child);
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `digest serve --port 0` and returns it with its address.
+pub fn start_serve(site: &TestSite) -> (Serving, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_digest"))
+        .arg("-C")
+        .arg(site.path())
+        .args(["serve", "--port", "0"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (sender, lines) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = sender.send(line);
+        }
+    });
+    let serving = Serving(child);
+    loop {
+        let line = lines
+            .recv_timeout(Duration::from_secs(60))
+            .expect("serve said where it serves");
+        if let Some(rest) = line.split("http://").nth(1) {
+            let address = rest.split('/').next().unwrap().to_string();
+            return (serving, address);
+        }
+    }
 }
