@@ -1,16 +1,17 @@
 //! The folder a render writes: built beside `public/` and swapped in whole,
 //! so that a failed or killed render leaves the previous site in place.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
 use super::templates::Templates;
 
-/// The folder being written, and how many files it holds.
+/// The folder being written, and the files it holds.
 pub struct Output {
     root: PathBuf,
-    files: usize,
+    written: HashSet<String>,
 }
 
 impl Output {
@@ -18,13 +19,14 @@ impl Output {
     pub fn new(root: &Path) -> Output {
         Output {
             root: root.to_path_buf(),
-            files: 0,
+            written: HashSet::new(),
         }
     }
 
-    /// Files written so far.
+    /// Files written so far (a file of `static/` that replaces a built-in
+    /// one counts once).
     pub fn files(&self) -> usize {
-        self.files
+        self.written.len()
     }
 
     /// Writes `bytes` to `relative`, creating its folders.
@@ -35,7 +37,7 @@ impl Output {
                 .with_context(|| format!("cannot create {}", parent.display()))?;
         }
         std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
-        self.files += 1;
+        self.written.insert(relative.to_string());
         Ok(())
     }
 
