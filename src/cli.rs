@@ -11,24 +11,20 @@ mod serve;
 mod sources;
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use anyhow::Result;
-use chrono::{NaiveDate, Utc};
+use chrono::{NaiveDate, SubsecRound, Utc};
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use clap_complete::Shell;
 use tracing::error;
 
 use crate::compose::{self, ComposeOptions};
 use crate::config::Config;
-use crate::fetch::{self, FetchReport};
+use crate::fetch::{self, FetchOptions, FetchReport};
 use crate::layout::Layout;
 use crate::lock::RunLock;
 use crate::progress::Progress;
 use crate::render;
-
-/// How long a run waits for another run to finish before giving up.
-const LOCK_WAIT: Duration = Duration::from_secs(120);
 
 /// Exit code when `--strict` is given and a source failed.
 pub const EXIT_SOURCES_FAILED: u8 = 3;
@@ -227,20 +223,22 @@ pub fn run(cli: Cli) -> Result<Status> {
         Command::Check => check::run(&layout),
         Command::Sources => sources::run(&layout, &Config::load(layout.config())?),
         Command::Serve(args) => serve::run(&layout, args.port),
-        command => run_phases(&layout, command),
+        command => run_phases(&layout, command, cli.quiet),
     }
 }
 
 /// The commands that change content or the site: one run at a time.
-fn run_phases(layout: &Layout, command: Command) -> Result<Status> {
+fn run_phases(layout: &Layout, command: Command, quiet: bool) -> Result<Status> {
     let config = Config::load(layout.config())?;
-    let _lock = RunLock::acquire(&layout.state_dir(), LOCK_WAIT)?;
-    let now = Utc::now();
+    let _lock = RunLock::acquire(&layout.state_dir(), config.site.lock_wait)?;
+    let now = Utc::now().trunc_subsecs(0);
+    let fetch_options = FetchOptions { quiet };
     let mut status = Status::Done;
     match command {
         Command::Build(args) => {
             if !args.offline {
-                status = strictness(&fetch_with_progress(layout, &config)?, args.strict);
+                let report = fetch_with_progress(layout, &config, now, fetch_options)?;
+                status = strictness(&report, args.strict);
             }
             let options = ComposeOptions {
                 date: args.date,
@@ -250,7 +248,8 @@ fn run_phases(layout: &Layout, command: Command) -> Result<Status> {
             render::run(layout, &config)?;
         }
         Command::Fetch(args) => {
-            status = strictness(&fetch_with_progress(layout, &config)?, args.strict);
+            let report = fetch_with_progress(layout, &config, now, fetch_options)?;
+            status = strictness(&report, args.strict);
         }
         Command::Compose(args) => {
             let options = ComposeOptions {
@@ -268,10 +267,15 @@ fn run_phases(layout: &Layout, command: Command) -> Result<Status> {
 }
 
 /// Fetches with a spinner on a terminal.
-fn fetch_with_progress(layout: &Layout, config: &Config) -> Result<FetchReport> {
+fn fetch_with_progress(
+    layout: &Layout,
+    config: &Config,
+    now: chrono::DateTime<Utc>,
+    options: FetchOptions,
+) -> Result<FetchReport> {
     let count = config.enabled_sources().count();
     let _spinner = Progress::spinner(&format!("fetching {count} sources"));
-    fetch::run(layout, config, Utc::now().fixed_offset())
+    fetch::run(layout, config, now.fixed_offset(), options)
 }
 
 /// What a fetch report means for the exit code.

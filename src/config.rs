@@ -7,6 +7,7 @@
 //! of the second step also name the file and line.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use chrono_tz::Tz;
@@ -49,12 +50,35 @@ struct RawSite {
     /// Seconds allowed for one feed request, from connecting to the last byte; default 30.
     #[serde(default = "default_timeout")]
     timeout_secs: u64,
+    /// Seconds allowed to connect; default 10.
+    #[serde(default = "default_connect_timeout")]
+    connect_timeout_secs: u64,
+    /// Seconds allowed without receiving a byte; default 20.
+    #[serde(default = "default_read_timeout")]
+    read_timeout_secs: u64,
     /// Feeds fetched at the same time; default 8.
     #[serde(default = "default_concurrency")]
     concurrency: usize,
-    /// Largest feed body accepted, in bytes; default 20 MB.
+    /// Feeds fetched at the same time from one host; default 2.
+    #[serde(default = "default_per_host")]
+    per_host: usize,
+    /// Largest feed body accepted (after decompression), in bytes; default 20 MB.
     #[serde(default = "default_max_body")]
     max_body_bytes: u64,
+    /// Redirects followed for one request; default 5.
+    #[serde(default = "default_max_redirects")]
+    max_redirects: usize,
+    /// Seconds a whole run may spend waiting for servers that answer 429 or
+    /// 503 with Retry-After; default 60.
+    #[serde(default = "default_retry_budget")]
+    retry_budget_secs: u64,
+    /// Seconds a run waits for another run on the same site to finish; default 120.
+    #[serde(default = "default_lock_wait")]
+    lock_wait_secs: u64,
+    /// With `-q`, a failing source is reported once, when it has failed this
+    /// many runs in a row; default 3.
+    #[serde(default = "default_quiet_failures")]
+    quiet_failures: u32,
     /// Companies that aggregator articles may be about, beside the companies
     /// of the sources themselves and a built-in list.
     #[serde(default)]
@@ -79,8 +103,29 @@ fn default_feed_entries() -> usize {
 fn default_timeout() -> u64 {
     30
 }
+fn default_connect_timeout() -> u64 {
+    10
+}
+fn default_read_timeout() -> u64 {
+    20
+}
 fn default_concurrency() -> usize {
     8
+}
+fn default_per_host() -> usize {
+    2
+}
+fn default_max_redirects() -> usize {
+    5
+}
+fn default_retry_budget() -> u64 {
+    60
+}
+fn default_lock_wait() -> u64 {
+    120
+}
+fn default_quiet_failures() -> u32 {
+    3
 }
 fn default_max_body() -> u64 {
     20 * 1024 * 1024
@@ -105,6 +150,12 @@ struct RawSource {
     /// `false` keeps the source in the list without fetching it; default true.
     #[serde(default = "default_enabled")]
     enabled: bool,
+    /// Replaces `[site] timeout_secs` for this source.
+    #[serde(default)]
+    timeout_secs: Option<u64>,
+    /// Replaces `[site] max_body_bytes` for this source.
+    #[serde(default)]
+    max_body_bytes: Option<u64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -146,14 +197,35 @@ pub struct Site {
     pub deep_dives: usize,
     /// Editions listed in the feed.
     pub feed_entries: usize,
-    /// Time allowed for one feed request.
-    pub timeout: std::time::Duration,
+    /// Limits of one feed request, unless a source sets its own.
+    pub limits: Limits,
+    /// Time allowed to connect.
+    pub connect_timeout: Duration,
+    /// Time allowed without receiving a byte.
+    pub read_timeout: Duration,
     /// Feeds fetched at the same time.
     pub concurrency: usize,
-    /// Largest feed body accepted, in bytes.
-    pub max_body_bytes: u64,
+    /// Feeds fetched at the same time from one host.
+    pub per_host: usize,
+    /// Redirects followed for one request.
+    pub max_redirects: usize,
+    /// Time a run may spend honouring Retry-After.
+    pub retry_budget: Duration,
+    /// Runs in a row a source must fail before `-q` reports it.
+    pub quiet_failures: u32,
+    /// How long a run waits for another one to finish.
+    pub lock_wait: Duration,
     /// Extra company names for attributing aggregator articles.
     pub companies: Vec<String>,
+}
+
+/// Limits of one feed request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Time allowed from connecting to the last byte.
+    pub timeout: Duration,
+    /// Largest body accepted, after decompression.
+    pub max_body_bytes: u64,
 }
 
 /// One resolved source.
@@ -171,6 +243,8 @@ pub struct Source {
     pub feed: Url,
     /// Whether `digest fetch` reads it.
     pub enabled: bool,
+    /// Its request limits: the site's, or its own.
+    pub limits: Limits,
 }
 
 /// The whole resolved configuration.
@@ -187,8 +261,13 @@ pub struct Config {
 impl Config {
     /// Reads and resolves the configuration file at `path`.
     pub fn load(path: &Path) -> Result<Config> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read the configuration {}", path.display()))?;
+        let text = std::fs::read_to_string(path).with_context(|| {
+            format!(
+                "cannot read the configuration {}: is this a site directory? \
+                 Point at one with -C DIR",
+                path.display()
+            )
+        })?;
         Config::parse(&text, path)
     }
 
@@ -201,7 +280,7 @@ impl Config {
         let site = resolve_site(raw.site, &file)?;
         let mut sources: Vec<Source> = Vec::with_capacity(raw.source.len());
         for raw_source in raw.source {
-            let source = resolve_source(raw_source, &file)?;
+            let source = resolve_source(raw_source, &site, &file)?;
             if let Some(other) = sources.iter().find(|s| s.slug == source.slug) {
                 bail!(
                     "{}: source \"{}\" has the same folder name as \"{}\" ({}); rename one",
@@ -256,7 +335,16 @@ fn line_of(text: &str, offset: usize) -> usize {
 
 /// Turns a TOML error into one line that names the line and what is wrong.
 fn describe_toml_error(error: &toml::de::Error, text: &str) -> String {
-    let message = error.message().trim_end_matches('.').to_string();
+    let message = error
+        .message()
+        .trim_end_matches('.')
+        .replace("expected usize", "expected a whole number (without quotes)")
+        .replace("expected u64", "expected a whole number (without quotes)")
+        .replace("expected u32", "expected a whole number (without quotes)")
+        .replace(
+            "expected a boolean",
+            "expected true or false (without quotes)",
+        );
     match error.span() {
         Some(span) => format!("line {}: {}", line_of(text, span.start), message),
         None => message,
@@ -301,14 +389,23 @@ fn resolve_site(raw: RawSite, file: &ConfigFile) -> Result<Site> {
         day_closes_at: hour,
         deep_dives: raw.deep_dives.max(1),
         feed_entries: raw.feed_entries.max(1),
-        timeout: std::time::Duration::from_secs(raw.timeout_secs.max(1)),
+        limits: Limits {
+            timeout: Duration::from_secs(raw.timeout_secs.max(1)),
+            max_body_bytes: raw.max_body_bytes,
+        },
+        connect_timeout: Duration::from_secs(raw.connect_timeout_secs.max(1)),
+        read_timeout: Duration::from_secs(raw.read_timeout_secs.max(1)),
         concurrency: raw.concurrency.max(1),
-        max_body_bytes: raw.max_body_bytes,
+        per_host: raw.per_host.max(1),
+        max_redirects: raw.max_redirects,
+        retry_budget: Duration::from_secs(raw.retry_budget_secs),
+        quiet_failures: raw.quiet_failures.max(1),
+        lock_wait: Duration::from_secs(raw.lock_wait_secs),
         companies: raw.companies,
     })
 }
 
-fn resolve_source(raw: RawSource, file: &ConfigFile) -> Result<Source> {
+fn resolve_source(raw: RawSource, site: &Site, file: &ConfigFile) -> Result<Source> {
     let name = raw.name.get_ref().trim().to_string();
     let slug = slugify(&name, 60);
     if slug.is_empty() {
@@ -323,6 +420,12 @@ fn resolve_source(raw: RawSource, file: &ConfigFile) -> Result<Source> {
             format!("feed of \"{name}\" \"{}\" {why}", raw.feed.get_ref()),
         )
     })?;
+    let limits = Limits {
+        timeout: raw
+            .timeout_secs
+            .map_or(site.limits.timeout, |s| Duration::from_secs(s.max(1))),
+        max_body_bytes: raw.max_body_bytes.unwrap_or(site.limits.max_body_bytes),
+    };
     Ok(Source {
         name,
         slug,
@@ -330,6 +433,7 @@ fn resolve_source(raw: RawSource, file: &ConfigFile) -> Result<Source> {
         kind: raw.kind,
         feed,
         enabled: raw.enabled,
+        limits,
     })
 }
 

@@ -92,6 +92,32 @@ pub mod datetime {
     }
 }
 
+/// (De)serialises an optional date and time with its offset.
+pub mod optional_datetime {
+    use super::*;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Writes the datetime, when there is one, as a bare TOML offset datetime.
+    pub fn serialize<S: Serializer>(
+        value: &Option<DateTime<FixedOffset>>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(value) => datetime::serialize(value, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    /// Reads an optional TOML offset datetime.
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<DateTime<FixedOffset>>, D::Error> {
+        #[derive(Deserialize)]
+        struct Wrapped(#[serde(with = "datetime")] DateTime<FixedOffset>);
+        Ok(Option::<Wrapped>::deserialize(d)?.map(|Wrapped(value)| value))
+    }
+}
+
 /// (De)serialises a calendar date as a bare TOML local date.
 pub mod date {
     use chrono::NaiveDate;

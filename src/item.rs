@@ -29,6 +29,13 @@ pub struct ItemMeta {
     /// When `digest fetch` first stored it.
     #[serde(with = "frontmatter::datetime")]
     pub first_seen: DateTime<FixedOffset>,
+    /// When the source last changed the article after it was stored.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "frontmatter::optional_datetime"
+    )]
+    pub updated: Option<DateTime<FixedOffset>>,
     /// True when the feed gave no date and `published` is the time first seen.
     #[serde(default, skip_serializing_if = "is_false")]
     pub undated: bool,

@@ -10,8 +10,12 @@ use digest::cli::{self, Cli};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // digest's own messages at the level asked for; other crates' only when
+    // they warn, unless RUST_LOG says otherwise.
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| format!("warn,digest={}", cli.log_level()).into());
     tracing_subscriber::fmt()
-        .with_max_level(cli.log_level())
+        .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_target(false)
         .with_ansi(std::io::stderr().is_terminal())

@@ -59,6 +59,12 @@ pub fn markdown_files(dir: &Path) -> Result<Vec<PathBuf>> {
                 .with_context(|| format!("cannot list {}", next.display()))?
                 .path();
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if name.starts_with(".tmp-") {
+                // Left by a run that was killed while writing; the file it
+                // was to replace is still whole.
+                let _ = std::fs::remove_file(&path);
+                continue;
+            }
             if name.starts_with('.') {
                 continue;
             }
@@ -87,6 +93,9 @@ pub struct StoredItem {
 pub enum Insert {
     /// A new item, written to this file.
     Stored(PathBuf),
+    /// The store already had it, and its file was rewritten with what the
+    /// feed says of it now.
+    Updated(PathBuf),
     /// The store already had it (same id, or same company and title).
     Known,
 }
@@ -99,6 +108,9 @@ pub struct ItemStore {
     by_id: HashMap<String, usize>,
     by_title: HashMap<String, Vec<usize>>,
     paths: HashSet<PathBuf>,
+    /// Ids stored or updated in this run: a feed that lists an article
+    /// twice does not make it change back and forth.
+    touched: HashSet<String>,
 }
 
 impl ItemStore {
@@ -112,6 +124,7 @@ impl ItemStore {
             by_id: HashMap::new(),
             by_title: HashMap::new(),
             paths: HashSet::new(),
+            touched: HashSet::new(),
         };
         let mut problems = Vec::new();
         for path in markdown_files(root)? {
@@ -148,31 +161,40 @@ impl ItemStore {
     }
 
     /// The stored item that `meta` duplicates: the same id, or the same
-    /// company and title published within a week of each other (one article
-    /// under two addresses, as when a company has two feeds).
+    /// company and title published within a week of each other, or with the
+    /// same last path segment in their links (one article under two
+    /// addresses, as when a company has two feeds or moves its blog).
     pub fn find_duplicate(&self, meta: &ItemMeta) -> Option<&StoredItem> {
         if let Some(stored) = self.get(&meta.id) {
             return Some(stored);
         }
         let candidates = self.by_title.get(&title_key(meta))?;
-        candidates
-            .iter()
-            .map(|&i| &self.items[i])
-            .find(|stored| (stored.meta.published - meta.published).num_days().abs() <= 7)
+        candidates.iter().map(|&i| &self.items[i]).find(|stored| {
+            let close = (stored.meta.published - meta.published).num_days().abs() <= 7;
+            let moved =
+                last_segment(&stored.meta.url).is_some_and(|s| Some(s) == last_segment(&meta.url));
+            close || moved || stored.meta.undated || meta.undated
+        })
     }
 
     /// Stores `item` unless it is already known. When it is known from
-    /// another source, that source is recorded in the stored item.
+    /// another source, that source is recorded in the stored item; when the
+    /// same source now says something else about it, its file is updated.
     pub fn insert(&mut self, item: Item, source_slug: &str) -> Result<Insert> {
         if let Some(stored) = self.find_duplicate(&item.meta) {
             let (path, id) = (stored.path.clone(), stored.meta.id.clone());
-            let source = item.meta.source;
-            if stored.meta.source != source && !stored.meta.also_in.contains(&source) {
-                self.record_also_in(&path, &id, source)?;
+            let same_source = stored.meta.source == item.meta.source;
+            if !same_source && !stored.meta.also_in.contains(&item.meta.source) {
+                self.record_also_in(&path, &id, item.meta.source)?;
+                return Ok(Insert::Known);
+            }
+            if same_source && id == item.meta.id && self.touched.insert(id) {
+                return self.update(&path, item);
             }
             return Ok(Insert::Known);
         }
         let path = self.free_path(&item.meta, source_slug);
+        self.touched.insert(item.meta.id.clone());
         write_atomic(&path, item.to_text()?.as_bytes())?;
         self.paths.insert(path.clone());
         self.index(StoredItem {
@@ -180,6 +202,35 @@ impl ItemStore {
             path: path.clone(),
         });
         Ok(Insert::Stored(path))
+    }
+
+    /// Rewrites a stored item with what its source says now, if that
+    /// changed: title, link, text, authors, tags and summary follow the feed;
+    /// id, dates, company, sources and file name stay.
+    fn update(&mut self, path: &Path, fresh: Item) -> Result<Insert> {
+        let mut item = Item::read(path)?;
+        let meta = &mut item.meta;
+        let changed = meta.title != fresh.meta.title
+            || meta.url != fresh.meta.url
+            || item.body.trim_end() != fresh.body.trim_end()
+            || meta.authors != fresh.meta.authors
+            || meta.tags != fresh.meta.tags
+            || meta.summary != fresh.meta.summary;
+        if !changed {
+            return Ok(Insert::Known);
+        }
+        meta.title = fresh.meta.title;
+        meta.url = fresh.meta.url;
+        meta.authors = fresh.meta.authors;
+        meta.tags = fresh.meta.tags;
+        meta.summary = fresh.meta.summary;
+        meta.updated = Some(fresh.meta.first_seen);
+        item.body = fresh.body;
+        write_atomic(path, item.to_text()?.as_bytes())?;
+        if let Some(&i) = self.by_id.get(&item.meta.id) {
+            self.items[i].meta = item.meta;
+        }
+        Ok(Insert::Updated(path.to_path_buf()))
     }
 
     /// Adds `source` to the `also_in` list of the item stored at `path`,
@@ -214,6 +265,13 @@ impl ItemStore {
     }
 }
 
+/// The last non-empty segment of a link's path, when it looks like a slug.
+fn last_segment(url: &str) -> Option<&str> {
+    let path = url.split(['?', '#']).next()?.splitn(4, '/').nth(3)?;
+    let segment = path.trim_end_matches('/').rsplit('/').next()?;
+    (segment.len() >= 12 && segment.contains('-')).then_some(segment)
+}
+
 /// Company and title reduced to lowercase words, so that the same article
 /// under two addresses is recognised.
 fn title_key(meta: &ItemMeta) -> String {
@@ -222,4 +280,127 @@ fn title_key(meta: &ItemMeta) -> String {
         slugify(&meta.company, 80),
         slugify(&meta.title, 200)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::DateTime;
+
+    fn item(id: &str, title: &str, published: &str, body: &str) -> Item {
+        let date = DateTime::parse_from_rfc3339(published).unwrap();
+        Item {
+            meta: ItemMeta {
+                id: id.into(),
+                title: title.into(),
+                url: id.into(),
+                source: "Google DeepMind".into(),
+                company: "Google DeepMind".into(),
+                published: date,
+                first_seen: date,
+                updated: None,
+                undated: false,
+                authors: vec![],
+                tags: vec![],
+                also_in: vec![],
+                summary: None,
+            },
+            body: body.into(),
+        }
+    }
+
+    fn store() -> (tempfile::TempDir, ItemStore) {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, problems) = ItemStore::load(dir.path(), chrono_tz::UTC).unwrap();
+        assert!(problems.is_empty());
+        (dir, store)
+    }
+
+    #[test]
+    fn a_moved_article_is_the_same_article() {
+        let (_dir, mut store) = store();
+        let first = item(
+            "https://deepmind.google/discover/blog/aeneas-transforms-history",
+            "Aeneas transforms history",
+            "2025-07-23T14:00:00Z",
+            "Text.",
+        );
+        let moved = item(
+            "https://deepmind.google/blog/aeneas-transforms-history",
+            "Aeneas transforms history",
+            "2025-10-24T09:00:00Z",
+            "Text.",
+        );
+        assert!(matches!(
+            store.insert(first, "google-deepmind").unwrap(),
+            Insert::Stored(_)
+        ));
+        assert_eq!(
+            store.insert(moved, "google-deepmind").unwrap(),
+            Insert::Known
+        );
+        assert_eq!(store.items().len(), 1);
+    }
+
+    #[test]
+    fn a_recurring_title_months_apart_is_a_new_article() {
+        let (_dir, mut store) = store();
+        let march = item(
+            "https://x.example/weekly/2025-03-01",
+            "This week in engineering",
+            "2025-03-01T09:00:00Z",
+            "A.",
+        );
+        let june = item(
+            "https://x.example/weekly/2025-06-01",
+            "This week in engineering",
+            "2025-06-01T09:00:00Z",
+            "B.",
+        );
+        store.insert(march, "x").unwrap();
+        assert!(matches!(
+            store.insert(june, "x").unwrap(),
+            Insert::Stored(_)
+        ));
+    }
+
+    #[test]
+    fn an_article_changed_upstream_is_updated_in_place_once() {
+        let (dir, mut store) = store();
+        let original = item(
+            "https://x.example/post-about-caches",
+            "Caches",
+            "2025-03-01T09:00:00Z",
+            "Old text.",
+        );
+        let Insert::Stored(path) = store.insert(original, "x").unwrap() else {
+            panic!()
+        };
+        let (mut again, _) = ItemStore::load(dir.path(), chrono_tz::UTC).unwrap();
+        let mut changed = item(
+            "https://x.example/post-about-caches",
+            "Caches, revised",
+            "2025-03-09T09:00:00Z",
+            "New text.",
+        );
+        changed.meta.first_seen = DateTime::parse_from_rfc3339("2025-03-10T00:00:00Z").unwrap();
+        assert_eq!(
+            again.insert(changed.clone(), "x").unwrap(),
+            Insert::Updated(path.clone())
+        );
+        let stored = Item::read(&path).unwrap();
+        assert_eq!(stored.meta.title, "Caches, revised");
+        assert_eq!(stored.body.trim(), "New text.");
+        assert_eq!(
+            stored.meta.published.to_rfc3339(),
+            "2025-03-01T09:00:00+00:00",
+            "the date stays"
+        );
+        assert_eq!(
+            stored.meta.updated.map(|d| d.to_rfc3339()).as_deref(),
+            Some("2025-03-10T00:00:00+00:00")
+        );
+        // Listed twice in one feed, it is not rewritten twice.
+        assert_eq!(again.insert(changed, "x").unwrap(), Insert::Known);
+    }
 }

@@ -24,9 +24,19 @@ pub fn paragraphs(markdown: &str) -> Vec<String> {
             Event::End(TagEnd::CodeBlock | TagEnd::Table | TagEnd::Image | TagEnd::Heading(_))
             | Event::End(TagEnd::HtmlBlock) => skip_depth = skip_depth.saturating_sub(1),
             Event::Text(text) | Event::Code(text) if skip_depth == 0 => current.push_str(&text),
-            Event::SoftBreak | Event::HardBreak if skip_depth == 0 => current.push(' '),
-            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::BlockQuote(_)) => {
+            Event::SoftBreak if skip_depth == 0 => current.push(' '),
+            // A line break often separates a title-like line from its text.
+            Event::HardBreak if skip_depth == 0 => push_paragraph(&mut found, &mut current),
+            Event::End(TagEnd::Paragraph | TagEnd::BlockQuote(_)) => {
                 push_paragraph(&mut found, &mut current)
+            }
+            // List items are kept only when they are whole sentences, not bullets.
+            Event::End(TagEnd::Item) => {
+                if is_whole_sentence(current.trim()) && word_count(&current) >= 10 {
+                    push_paragraph(&mut found, &mut current);
+                } else {
+                    current.clear();
+                }
             }
             _ => {}
         }
@@ -188,6 +198,15 @@ pub fn is_whole_sentence(sentence: &str) -> bool {
         && letters * 2 > sentence.len()
         && !sentence.ends_with("...")
         && !sentence.ends_with('…')
+}
+
+/// "1 edition", "2 editions": a count with its noun.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 /// Counts words as a reader would.
@@ -498,6 +517,21 @@ mod tests {
         assert_eq!(
             paragraphs(markdown),
             vec!["We moved 12,000 dbt models to a governed mesh."]
+        );
+    }
+
+    #[test]
+    fn bullets_and_broken_lines_do_not_make_sentences() {
+        let markdown = "- Key Pair management: create and delete key pairs.\n\
+                        - We moved every service to the new scheduler and cut the bill by a third.\n\n\
+                        **Payments at Dropbox**  \nThe Payments Platform manages billing.";
+        assert_eq!(
+            paragraphs(markdown),
+            vec![
+                "We moved every service to the new scheduler and cut the bill by a third.",
+                "Payments at Dropbox",
+                "The Payments Platform manages billing."
+            ]
         );
     }
 

@@ -117,14 +117,13 @@ fn build_stores_items_writes_editions_and_renders_the_site() {
         Some("2025-07-22T23:30:00-07:00")
     );
     assert_eq!(front_value(&acme, "company").as_deref(), Some("\"Acme\""));
-    // Relative links are made absolute against the address the feed came from.
-    let acme_url = format!("\"{}\"", server.url("/blog/edge-caching-images"));
-    assert_eq!(front_value(&acme, "url"), Some(acme_url));
+    // Relative links are made absolute against the feed's own link.
+    assert_eq!(
+        front_value(&acme, "url").as_deref(),
+        Some("\"https://acme.example/blog/edge-caching-images\"")
+    );
     assert!(
-        acme.contains(&format!(
-            "[edge caching guide]({})",
-            server.url("/docs/edge")
-        )),
+        acme.contains("[edge caching guide](https://acme.example/docs/edge)"),
         "{acme}"
     );
     let grid = site.read("content/items/microsoft-ai-blogs/2025-07-28-driving-the-grid-of-the-future-how-microsoft-and-our-partners-are-reenvisioning.md");
@@ -375,15 +374,50 @@ fn a_bad_configuration_names_the_key_and_line_and_writes_nothing() {
     let config = site.path().join("sources.toml");
     let mut text = std::fs::read_to_string(&config).unwrap();
     text.push_str("\n[[source]]\nname = \"A\"\ncompany = \"A\"\nkind = \"company\"\nfeed = \"https://a.example/feed\"\nfeed_url = \"oops\"\n");
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("feed_url"))
+        .unwrap()
+        + 1;
     std::fs::write(&config, text).unwrap();
     let output = site.digest(&["build"]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(
         stderr.contains("sources.toml")
-            && stderr.contains("line 11")
+            && stderr.contains(&format!("line {line}:"))
             && stderr.contains("feed_url"),
         "{stderr}"
     );
     assert!(!site.path().join("public").exists() && !site.path().join("content").exists());
+}
+
+#[test]
+fn an_edition_broken_by_hand_is_never_overwritten() {
+    let server = FeedServer::start();
+    let site = TestSite::new(&[TestSource {
+        name: "Microsoft AI Blogs",
+        company: "Microsoft",
+        kind: "company",
+        feed: server.serve_fixture("sources/microsoft-ai-blogs.xml"),
+    }]);
+    site.digest_ok(&["build"]);
+    let path = site.path().join("content/issues/2025-07-28.md");
+    let broken = site
+        .read("content/issues/2025-07-28.md")
+        .replace("engine = \"offline\"", "engine = \"offline")
+        .replace(
+            "## Signal of the Day",
+            "## Signal of the Day\n\nEDITOR NOTE: must read.",
+        );
+    std::fs::write(&path, &broken).unwrap();
+
+    let log = site.digest_ok(&["build"]);
+    assert_eq!(
+        site.read("content/issues/2025-07-28.md"),
+        broken,
+        "the edition was rewritten"
+    );
+    assert!(log.contains("2025-07-28.md, line 4"), "{log}");
+    assert!(log.contains("no edition is written"), "{log}");
 }

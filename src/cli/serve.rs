@@ -22,7 +22,7 @@ use notify::{EventKind, RecursiveMode, Watcher};
 use tiny_http::{Header, Request, Response, Server};
 use tracing::{debug, error, info};
 
-use super::{LOCK_WAIT, Status};
+use super::Status;
 use crate::compose::{self, ComposeOptions};
 use crate::config::Config;
 use crate::layout::Layout;
@@ -76,7 +76,7 @@ pub fn run(layout: &Layout, port: u16) -> Result<Status> {
 /// One build: compose (the first time) and render, holding the run lock.
 fn build(layout: &Layout, with_compose: bool) -> Result<()> {
     let config = Config::load(layout.config())?;
-    let _lock = RunLock::acquire(&layout.state_dir(), LOCK_WAIT)?;
+    let _lock = RunLock::acquire(&layout.state_dir(), config.site.lock_wait)?;
     if with_compose {
         compose::run(layout, &config, Utc::now(), &ComposeOptions::default())?;
     }

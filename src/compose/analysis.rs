@@ -266,10 +266,10 @@ pub fn figures_in(sentence: &str) -> Vec<String> {
         let Some(measured) = measured_number(word) else {
             continue;
         };
-        if measured {
-            found.push(word.to_string());
-        } else if is_unit(i + 1) {
+        if is_unit(i + 1) {
             found.push(words[i..=i + 1].join(" "));
+        } else if measured {
+            found.push(word.to_string());
         } else if is_unit(i + 2) && measured_number(words[i + 1]).is_none() {
             found.push(words[i..=i + 2].join(" "));
         }
@@ -321,7 +321,7 @@ mod tests {
         );
         assert_eq!(
             figures_in("Threats are resolved 100x faster for $2 million less."),
-            vec!["100x", "$2"]
+            vec!["100x", "$2 million"]
         );
         assert!(figures_in("In 2025 we released version 3 of GPT-4.1 on the 4th.").is_empty());
     }

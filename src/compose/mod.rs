@@ -111,8 +111,17 @@ pub fn run(
         warn!("{problem:#}; fix or delete the file (it is kept as it is)");
     }
     let (editions, problems) = edition::load_all(&layout.editions_dir())?;
-    for problem in problems {
-        warn!("{problem:#}; fix it by hand, or delete it to have it written again");
+    if !problems.is_empty() {
+        // The items an unreadable edition lists are unknown: writing other
+        // editions now could place them a second time, so nothing is written.
+        for problem in &problems {
+            warn!("{problem:#}");
+        }
+        warn!(
+            "no edition is written while an edition cannot be read: fix the file above \
+             (it is kept as it is), or delete it to have it written again"
+        );
+        return Ok(ComposeReport::default());
     }
 
     let mut existing: BTreeMap<NaiveDate, &Edition> =
@@ -155,7 +164,10 @@ pub fn run(
             info!("no edition written for {date}: it has no items, or the day is not over");
         }
     }
-    info!("composed {} editions", report.written.len());
+    info!(
+        "composed {}",
+        crate::text::count(report.written.len(), "edition")
+    );
     Ok(report)
 }
 

@@ -1,21 +1,34 @@
-//! Getting a feed's bytes over HTTP, within limits.
+//! Getting a feed's bytes over HTTP, within limits, politely.
 //!
 //! One client serves the whole run: a user agent naming digest, rustls,
-//! gzip and brotli, a connect timeout and a total timeout, at most five
-//! redirects and only to http or https, and a cap on the body's size that
-//! holds while the body streams in.
+//! gzip and brotli, connect, read and total timeouts, a few redirects and
+//! only to http or https, loops refused. Requests are conditional when the
+//! feed's validators are known, so an unchanged feed costs a 304 and no
+//! body. At most `concurrency` requests run at once, and at most `per_host`
+//! to one host. A 429 or 503 with Retry-After is retried after the wait if
+//! the run's budget for waiting allows it. The body is read in chunks and
+//! abandoned as soon as it passes the size limit, so a compression bomb
+//! never fills memory.
 
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use reqwest::redirect;
+use reqwest::{StatusCode, header, redirect};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use url::Url;
 
-/// How many redirects one request may follow.
-const MAX_REDIRECTS: usize = 5;
+use super::state::Validator;
+use crate::config::{Limits, Site};
 
-/// Why a feed could not be fetched. Each variant reads as the end of the
-/// sentence "the feed could not be fetched: …".
+/// Longest single Retry-After wait honoured.
+const MAX_RETRY_WAIT: Duration = Duration::from_secs(30);
+/// Attempts of one request, counting retries after Retry-After.
+const MAX_ATTEMPTS: usize = 3;
+
+/// Why a feed could not be fetched. Each variant reads as the cause in
+/// "source X: <cause>".
 #[derive(Debug)]
 pub enum FetchError {
     /// The server answered with an error status.
@@ -37,111 +50,246 @@ impl fmt::Display for FetchError {
             FetchError::Timeout(limit) => {
                 write!(
                     f,
-                    "no complete answer within {}s (timeout)",
+                    "timed out: no complete answer within {}s",
                     limit.as_secs()
                 )
             }
-            FetchError::TooLarge(limit) => write!(f, "body larger than the limit of {limit} bytes"),
-            FetchError::Redirect(why) => write!(f, "{why}"),
-            FetchError::Network(why) => write!(f, "{why}"),
+            FetchError::TooLarge(limit) => {
+                write!(
+                    f,
+                    "body larger than the limit of {limit} bytes (max_body_bytes)"
+                )
+            }
+            FetchError::Redirect(why) | FetchError::Network(why) => write!(f, "{why}"),
         }
     }
 }
 
 impl std::error::Error for FetchError {}
 
-/// A successful answer.
+/// What a server answered.
+#[derive(Debug)]
+pub enum Answer {
+    /// A body.
+    Fresh(Box<Fetched>),
+    /// 304: the feed has not changed since the validators were given.
+    NotModified,
+}
+
+/// A body and what came with it.
 #[derive(Debug)]
 pub struct Fetched {
-    /// The URL after redirects: the base for relative links.
+    /// The URL after redirects.
     pub url: Url,
-    /// The Content-Type header, if any.
+    /// The `Content-Type` header.
     pub content_type: Option<String>,
+    /// The `Content-Location` header: the document's base, when given.
+    pub content_location: Option<String>,
     /// The body, decompressed.
     pub body: Vec<u8>,
+    /// The validators to send next time.
+    pub validator: Validator,
+    /// Why the body stopped early, when the connection broke mid-way.
+    pub cut_off: Option<String>,
 }
 
 /// The HTTP client of one run.
 #[derive(Clone)]
 pub struct Http {
     client: reqwest::Client,
-    max_body: u64,
-    timeout: Duration,
+    all: Arc<Semaphore>,
+    hosts: Arc<Mutex<HashMap<String, Arc<Semaphore>>>>,
+    per_host: usize,
+    retry_budget: Arc<Mutex<Duration>>,
 }
 
 impl Http {
-    /// A client with the site's limits; `user_agent` names digest and the site.
-    pub fn new(user_agent: &str, timeout: Duration, max_body: u64) -> anyhow::Result<Http> {
+    /// A client with the site's timeouts and limits; `user_agent` names digest.
+    pub fn new(user_agent: &str, site: &Site) -> anyhow::Result<Http> {
+        let max_redirects = site.max_redirects;
         let client = reqwest::Client::builder()
             .user_agent(user_agent)
-            .connect_timeout(timeout.min(Duration::from_secs(10)))
-            .timeout(timeout)
-            .redirect(redirect::Policy::custom(follow_redirect))
+            .connect_timeout(site.connect_timeout)
+            .read_timeout(site.read_timeout)
+            .redirect(redirect::Policy::custom(move |a| {
+                follow_redirect(a, max_redirects)
+            }))
             .build()?;
         Ok(Http {
             client,
-            max_body,
-            timeout,
+            all: Arc::new(Semaphore::new(site.concurrency)),
+            hosts: Arc::default(),
+            per_host: site.per_host,
+            retry_budget: Arc::new(Mutex::new(site.retry_budget)),
         })
     }
 
-    /// Gets `url`, following redirects, and reads the body up to the limit.
-    pub async fn get(&self, url: &Url) -> Result<Fetched, FetchError> {
-        let mut response = self
+    /// Gets `url`: conditionally when `validator` is given, retrying after
+    /// Retry-After within the run's budget.
+    pub async fn get(
+        &self,
+        url: &Url,
+        limits: Limits,
+        validator: Option<&Validator>,
+    ) -> Result<Answer, FetchError> {
+        let mut attempt = 1;
+        loop {
+            let permits = self.permits(url).await;
+            let response = self.send(url, limits, validator).await?;
+            let status = response.status();
+            if status == StatusCode::NOT_MODIFIED {
+                if validator.is_none_or(Validator::is_empty) {
+                    let why = "Not Modified, to a request that was not conditional".to_string();
+                    return Err(FetchError::Status(304, why));
+                }
+                return Ok(Answer::NotModified);
+            }
+            if status.is_success() {
+                return self
+                    .read(response, limits)
+                    .await
+                    .map(|f| Answer::Fresh(Box::new(f)));
+            }
+            let refusal = FetchError::Status(
+                status.as_u16(),
+                status.canonical_reason().unwrap_or("").into(),
+            );
+            if !matches!(status.as_u16(), 429 | 503) {
+                return Err(refusal);
+            }
+            let wait = retry_after(response.headers());
+            match wait
+                .filter(|_| attempt < MAX_ATTEMPTS)
+                .map(|w| self.spend(w))
+            {
+                Some(Ok(wait)) => {
+                    drop(permits);
+                    tracing::debug!("{url}: {refusal}; retrying in {}s", wait.as_secs());
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                }
+                Some(Err(why)) => {
+                    let reason = status.canonical_reason().unwrap_or("");
+                    return Err(FetchError::Status(
+                        status.as_u16(),
+                        format!("{reason}: {why}"),
+                    ));
+                }
+                None => return Err(refusal),
+            }
+        }
+    }
+
+    /// Waits for a free slot overall and on the URL's host.
+    async fn permits(&self, url: &Url) -> (OwnedSemaphorePermit, OwnedSemaphorePermit) {
+        let host = format!(
+            "{}:{}",
+            url.host_str().unwrap_or(""),
+            url.port_or_known_default().unwrap_or(0)
+        );
+        let host_slots = Arc::clone(
+            self.hosts
+                .lock()
+                .expect("host table")
+                .entry(host)
+                .or_insert_with(|| Arc::new(Semaphore::new(self.per_host))),
+        );
+        let on_host = host_slots
+            .acquire_owned()
+            .await
+            .expect("semaphore is never closed");
+        let overall = Arc::clone(&self.all)
+            .acquire_owned()
+            .await
+            .expect("semaphore is never closed");
+        (on_host, overall)
+    }
+
+    async fn send(
+        &self,
+        url: &Url,
+        limits: Limits,
+        validator: Option<&Validator>,
+    ) -> Result<reqwest::Response, FetchError> {
+        let mut request = self
             .client
             .get(url.clone())
-            .header(reqwest::header::ACCEPT, ACCEPT)
-            .send()
-            .await
-            .map_err(|e| self.describe(e))?;
-        let status = response.status();
-        if !status.is_success() {
-            let reason = status.canonical_reason().unwrap_or("").to_string();
-            return Err(FetchError::Status(status.as_u16(), reason));
-        }
-        if response
-            .content_length()
-            .is_some_and(|length| length > self.max_body)
-        {
-            return Err(FetchError::TooLarge(self.max_body));
-        }
-        let final_url = response.url().clone();
-        let content_type = response
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
-        let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(|e| self.describe(e))? {
-            if (body.len() + chunk.len()) as u64 > self.max_body {
-                return Err(FetchError::TooLarge(self.max_body));
+            .timeout(limits.timeout)
+            .header(header::ACCEPT, ACCEPT);
+        if let Some(validator) = validator {
+            if let Some(etag) = &validator.etag {
+                request = request.header(header::IF_NONE_MATCH, etag);
             }
-            body.extend_from_slice(&chunk);
+            if let Some(date) = &validator.last_modified {
+                request = request.header(header::IF_MODIFIED_SINCE, date);
+            }
         }
-        Ok(Fetched {
-            url: final_url,
-            content_type,
-            body,
-        })
+        request.send().await.map_err(|e| describe(e, limits))
     }
 
-    /// Turns a reqwest error into the cause a reader of the warning needs.
-    fn describe(&self, error: reqwest::Error) -> FetchError {
-        if error.is_timeout() {
-            return FetchError::Timeout(self.timeout);
+    /// Reads the body in chunks, stopping at the size limit.
+    async fn read(
+        &self,
+        mut response: reqwest::Response,
+        limits: Limits,
+    ) -> Result<Fetched, FetchError> {
+        if response
+            .content_length()
+            .is_some_and(|length| length > limits.max_body_bytes)
+        {
+            return Err(FetchError::TooLarge(limits.max_body_bytes));
         }
-        if error.is_redirect() {
-            let why = source_chain(&error).unwrap_or_else(|| "too many redirects".into());
-            return FetchError::Redirect(why);
+        let headers = response.headers();
+        let text = |name: header::HeaderName| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let mut fetched = Fetched {
+            url: response.url().clone(),
+            content_type: text(header::CONTENT_TYPE),
+            content_location: text(header::CONTENT_LOCATION),
+            body: Vec::new(),
+            validator: Validator {
+                etag: text(header::ETAG),
+                last_modified: text(header::LAST_MODIFIED),
+            },
+            cut_off: None,
+        };
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    if (fetched.body.len() + chunk.len()) as u64 > limits.max_body_bytes {
+                        return Err(FetchError::TooLarge(limits.max_body_bytes));
+                    }
+                    fetched.body.extend_from_slice(&chunk);
+                }
+                Ok(None) => return Ok(fetched),
+                Err(e) if !e.is_timeout() && !fetched.body.is_empty() => {
+                    fetched.cut_off = Some(format!(
+                        "the connection broke after {} bytes",
+                        fetched.body.len()
+                    ));
+                    return Ok(fetched);
+                }
+                Err(e) => return Err(describe(e, limits)),
+            }
         }
-        let detail = source_chain(&error).unwrap_or_else(|| error.to_string());
-        if error.is_connect() {
-            return FetchError::Network(format!("cannot connect: {detail}"));
+    }
+
+    /// Takes `wait` from the run's budget for Retry-After, or says why not.
+    fn spend(&self, wait: Duration) -> Result<Duration, String> {
+        let mut budget = self.retry_budget.lock().expect("retry budget");
+        if wait > MAX_RETRY_WAIT || wait > *budget {
+            let left = budget.as_secs();
+            return Err(format!(
+                "the server asks to retry after {}s, longer than this run waits ({left}s left)",
+                wait.as_secs()
+            ));
         }
-        if error.is_decode() || error.is_body() {
-            return FetchError::Network(format!("the body could not be read: {detail}"));
-        }
-        FetchError::Network(detail)
+        *budget -= wait;
+        Ok(wait)
     }
 }
 
@@ -149,32 +297,87 @@ impl Http {
 const ACCEPT: &str = "application/rss+xml, application/atom+xml, application/feed+json, \
                       application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1";
 
+/// The wait a Retry-After header asks for: seconds, or an HTTP date.
+fn retry_after(headers: &header::HeaderMap) -> Option<Duration> {
+    let value = headers.get(header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let date = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    let seconds = (date.timestamp() - chrono::Utc::now().timestamp()).max(0) as u64;
+    Some(Duration::from_secs(seconds))
+}
+
+/// Turns a reqwest error into the cause a reader of the warning needs.
+fn describe(error: reqwest::Error, limits: Limits) -> FetchError {
+    if error.is_timeout() {
+        return FetchError::Timeout(limits.timeout);
+    }
+    if error.is_redirect() {
+        let why = source_chain(&error).unwrap_or_else(|| "too many redirects".into());
+        return FetchError::Redirect(why);
+    }
+    let detail = source_chain(&error).unwrap_or_else(|| error.to_string());
+    if error.is_connect() {
+        return FetchError::Network(format!("cannot connect: {detail}"));
+    }
+    if error.is_decode() || error.is_body() {
+        return FetchError::Network(format!("the body could not be read: {detail}"));
+    }
+    FetchError::Network(format!("the request failed: {detail}"))
+}
+
 /// The innermost causes of an error, joined, without reqwest's own wrapper.
 fn source_chain(error: &reqwest::Error) -> Option<String> {
-    let mut causes = Vec::new();
+    let mut causes: Vec<String> = Vec::new();
     let mut current = std::error::Error::source(error);
     while let Some(cause) = current {
-        causes.push(cause.to_string());
+        let text = cause.to_string();
+        if !causes.iter().any(|c| c.contains(&text)) {
+            causes.push(text);
+        }
         current = cause.source();
     }
     (!causes.is_empty()).then(|| causes.join(": "))
 }
 
-/// Follows at most `MAX_REDIRECTS` redirects, to http or https only, and
-/// stops at the first address seen twice.
-fn follow_redirect(attempt: redirect::Attempt) -> redirect::Action {
+/// Follows at most `max` redirects, to http or https only, and stops at the
+/// first address seen twice.
+fn follow_redirect(attempt: redirect::Attempt, max: usize) -> redirect::Action {
     let next = attempt.url();
     if !matches!(next.scheme(), "http" | "https") {
-        let why = format!("redirect to a {}: address refused", next.scheme());
+        let why = format!(
+            "redirected to a {}: address refused (only http and https are fetched)",
+            next.scheme()
+        );
         return attempt.error(why);
     }
     if attempt.previous().iter().any(|seen| seen == next) {
         let why = format!("redirect loop back to {next}");
         return attempt.error(why);
     }
-    if attempt.previous().len() > MAX_REDIRECTS {
-        let why = format!("more than {MAX_REDIRECTS} redirects");
+    if attempt.previous().len() > max {
+        let why = format!("more than {max} redirects");
         return attempt.error(why);
     }
     attempt.follow()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates() {
+        let mut headers = header::HeaderMap::new();
+        headers.insert(header::RETRY_AFTER, "120".parse().unwrap());
+        assert_eq!(retry_after(&headers), Some(Duration::from_secs(120)));
+        headers.insert(
+            header::RETRY_AFTER,
+            "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap(),
+        );
+        assert_eq!(retry_after(&headers), Some(Duration::ZERO));
+        headers.insert(header::RETRY_AFTER, "soon".parse().unwrap());
+        assert_eq!(retry_after(&headers), None);
+    }
 }

@@ -1,42 +1,62 @@
 //! `digest fetch`: read every enabled source's feed and store new items.
 //!
-//! Feeds are fetched concurrently, up to `[site] concurrency` at a time, so a
-//! run lasts about as long as its slowest feeds. Each answer is then parsed
-//! and stored in the order of `sources.toml`, which keeps the store the same
-//! whatever order the feeds answered in. A source that fails is that
-//! source's problem: one warning naming it and the cause, and the run goes on.
+//! Feeds are fetched concurrently (bounded overall and per host), so a run
+//! lasts about as long as its slowest feeds. Requests are conditional once a
+//! feed's validators are known. Each answer is then parsed and stored in
+//! the order of `sources.toml`, which keeps the store the same whatever
+//! order the feeds answered in. A source that fails is that source's
+//! problem: one warning naming it and the cause, a mark in its health, and
+//! the run goes on. With `quiet`, a failing source is reported only once,
+//! when it has failed `quiet_failures` runs in a row.
 
 pub mod http;
 pub mod normalize;
 pub mod parse;
+pub mod state;
 
 use anyhow::Result;
-use chrono::{DateTime, FixedOffset};
-use futures_util::stream::{self, StreamExt};
-use tracing::{info, warn};
+use chrono::{DateTime, FixedOffset, SecondsFormat};
+use futures_util::future::join_all;
+use tracing::{debug, info, warn};
+use url::Url;
 
 use crate::company::Companies;
 use crate::config::{Config, Source};
 use crate::layout::Layout;
 use crate::store::{Insert, ItemStore};
-use http::{Fetched, Http};
+use crate::text::count;
+use http::{Answer, Fetched, Http};
+use state::{Health, SourceHealth, Validators};
+
+/// How a fetch run should behave.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct FetchOptions {
+    /// Report a failing source only when it reaches `quiet_failures` failures in a row.
+    pub quiet: bool,
+}
 
 /// What happened to one source in a run.
 #[derive(Debug)]
 pub struct SourceOutcome {
     /// The source's name.
     pub source: String,
-    /// Entries read and items newly stored, or why the source failed.
+    /// Counts, or why the source failed.
     pub result: std::result::Result<SourceCounts, String>,
 }
 
-/// Counts for a source that was read.
+/// Counts for a source that answered.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct SourceCounts {
-    /// Entries in the feed.
+    /// Entries in the feed (0 when it was not modified).
     pub entries: usize,
     /// Items stored for the first time.
     pub new: usize,
+    /// Stored items whose text the source changed.
+    pub updated: usize,
+    /// The server answered 304 Not Modified.
+    pub not_modified: bool,
+    /// Bytes of body received.
+    pub bytes: usize,
 }
 
 /// The outcome of a fetch run, source by source in the order of the config.
@@ -47,13 +67,18 @@ pub struct FetchReport {
 }
 
 impl FetchReport {
+    fn counts(&self) -> impl Iterator<Item = &SourceCounts> {
+        self.outcomes.iter().filter_map(|o| o.result.as_ref().ok())
+    }
+
     /// Items newly stored in this run.
     pub fn new_items(&self) -> usize {
-        self.outcomes
-            .iter()
-            .filter_map(|o| o.result.as_ref().ok())
-            .map(|c| c.new)
-            .sum()
+        self.counts().map(|c| c.new).sum()
+    }
+
+    /// Bytes of feed bodies received in this run.
+    pub fn bytes(&self) -> usize {
+        self.counts().map(|c| c.bytes).sum()
     }
 
     /// Sources that failed in this run.
@@ -63,67 +88,127 @@ impl FetchReport {
 }
 
 /// Fetches every enabled source and stores their new items.
-pub fn run(layout: &Layout, config: &Config, now: DateTime<FixedOffset>) -> Result<FetchReport> {
+pub fn run(
+    layout: &Layout,
+    config: &Config,
+    now: DateTime<FixedOffset>,
+    options: FetchOptions,
+) -> Result<FetchReport> {
     let (mut store, problems) = ItemStore::load(&layout.items_dir(), config.site.timezone)?;
     for problem in problems {
         warn!("{problem:#}; fix or delete the file (it is kept as it is)");
     }
-    let sources: Vec<&Source> = config.enabled_sources().collect();
-    let answers = fetch_all(config, &sources)?;
+    let validators_path = layout.state_dir().join("http.json");
+    let health_path = layout.state_dir().join("health.json");
+    let mut validators: Validators = state::load(&validators_path);
+    let mut health: Health = state::load(&health_path);
 
+    let sources: Vec<&Source> = config.enabled_sources().collect();
+    let answers = fetch_all(config, &sources, &validators)?;
     let companies = Companies::new(config);
+    let stamp = now.to_rfc3339_opts(SecondsFormat::Secs, true);
     let mut report = FetchReport::default();
     for (source, answer) in sources.iter().zip(answers) {
-        let result = answer.and_then(|fetched| {
-            store_feed(&mut store, source, &fetched, &companies, now).map_err(|e| format!("{e:#}"))
-        });
-        if let Err(cause) = &result {
-            warn!("source \"{}\" ({}): {cause}", source.name, source.feed);
+        let result = match answer {
+            Ok(Answer::NotModified) => Ok(SourceCounts {
+                not_modified: true,
+                ..Default::default()
+            }),
+            Ok(Answer::Fresh(fetched)) => {
+                let stored = store_feed(&mut store, source, &fetched, &companies, now);
+                if stored.is_ok() && fetched.cut_off.is_none() && !fetched.validator.is_empty() {
+                    validators
+                        .feeds
+                        .insert(source.feed.to_string(), fetched.validator.clone());
+                }
+                stored.map_err(|e| format!("{e:#}"))
+            }
+            Err(e) => Err(e.to_string()),
+        };
+        let record = health.sources.entry(source.name.clone()).or_default();
+        note_outcome(record, &result, &stamp);
+        if let Err(cause) = &result
+            && (!options.quiet || record.consecutive_failures == config.site.quiet_failures)
+        {
+            let runs = record.consecutive_failures;
+            let streak = if runs > 1 {
+                format!(" ({runs} runs in a row)")
+            } else {
+                String::new()
+            };
+            warn!(
+                "source \"{}\" ({}): {cause}{streak}",
+                source.name, source.feed
+            );
         }
         report.outcomes.push(SourceOutcome {
             source: source.name.clone(),
             result,
         });
     }
+
+    for source in &config.sources {
+        let stored = store
+            .items()
+            .iter()
+            .filter(|s| s.meta.source == source.name)
+            .count();
+        health
+            .sources
+            .entry(source.name.clone())
+            .or_default()
+            .items_stored = stored;
+    }
+    state::save(&validators_path, &validators)?;
+    state::save(&health_path, &health)?;
     info!(
-        "fetched {} sources: {} new items, {} failed",
-        report.outcomes.len(),
-        report.new_items(),
+        "fetched {}: {}, {} failed",
+        count(report.outcomes.len(), "source"),
+        count(report.new_items(), "new item"),
         report.failures()
     );
     Ok(report)
+}
+
+/// Records a source's outcome in its health.
+fn note_outcome(
+    record: &mut SourceHealth,
+    result: &std::result::Result<SourceCounts, String>,
+    stamp: &str,
+) {
+    match result {
+        Ok(_) => {
+            record.last_success = Some(stamp.to_string());
+            record.consecutive_failures = 0;
+        }
+        Err(cause) => {
+            record.last_error = Some(cause.clone());
+            record.last_error_at = Some(stamp.to_string());
+            record.consecutive_failures += 1;
+        }
+    }
 }
 
 /// Gets every source's feed concurrently; answers come back in source order.
 fn fetch_all(
     config: &Config,
     sources: &[&Source],
-) -> Result<Vec<std::result::Result<Fetched, String>>> {
+    validators: &Validators,
+) -> Result<Vec<std::result::Result<Answer, http::FetchError>>> {
     let user_agent = format!(
         "digest/{} (+{}; daily engineering digest)",
         env!("CARGO_PKG_VERSION"),
         config.site.base_url
     );
-    let http = Http::new(&user_agent, config.site.timeout, config.site.max_body_bytes)?;
+    let http = Http::new(&user_agent, &config.site)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let requests = sources.iter().enumerate().map(|(index, source)| {
-        let http = http.clone();
-        async move {
-            (
-                index,
-                http.get(&source.feed).await.map_err(|e| e.to_string()),
-            )
-        }
+    let requests = sources.iter().map(|source| {
+        let validator = validators.feeds.get(source.feed.as_str());
+        http.get(&source.feed, source.limits, validator)
     });
-    let mut answers: Vec<_> = runtime.block_on(
-        stream::iter(requests)
-            .buffer_unordered(config.site.concurrency)
-            .collect::<Vec<_>>(),
-    );
-    answers.sort_by_key(|(index, _)| *index);
-    Ok(answers.into_iter().map(|(_, answer)| answer).collect())
+    Ok(runtime.block_on(join_all(requests)))
 }
 
 /// Parses one answer and stores its new items.
@@ -134,22 +219,59 @@ fn store_feed(
     companies: &Companies,
     now: DateTime<FixedOffset>,
 ) -> Result<SourceCounts> {
-    let parsed = parse::parse(&fetched.body, fetched.content_type.as_deref(), &fetched.url)
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let parsed = parse::parse(&fetched.body, fetched.content_type.as_deref()).map_err(|e| {
+        let cause = fetched
+            .cut_off
+            .as_deref()
+            .map(|c| format!(" ({c})"))
+            .unwrap_or_default();
+        anyhow::anyhow!("{e}{cause}")
+    })?;
+    for repair in &parsed.repairs {
+        match &fetched.cut_off {
+            Some(cause) => warn!(
+                "source \"{}\" ({}): {cause}; {repair}",
+                source.name, source.feed
+            ),
+            None if repair.contains("cut off") => {
+                warn!("source \"{}\" ({}): {repair}", source.name, source.feed)
+            }
+            None => debug!("source \"{}\": {repair}", source.name),
+        }
+    }
+    let document = document_base(fetched);
     let normalizer = normalize::Normalizer {
         source,
         companies,
         now,
     };
-    let items = normalizer.items(&parsed, &fetched.url);
+    let items = normalizer.items(&parsed, &document);
     let mut counts = SourceCounts {
         entries: parsed.feed.entries.len(),
-        new: 0,
+        bytes: fetched.body.len(),
+        ..Default::default()
     };
     for item in items {
-        if let Insert::Stored(_) = store.insert(item, &source.slug)? {
-            counts.new += 1;
+        match store.insert(item, &source.slug)? {
+            Insert::Stored(_) => counts.new += 1,
+            Insert::Updated(path) => {
+                counts.updated += 1;
+                debug!("updated {}", path.display());
+            }
+            Insert::Known => {}
         }
     }
     Ok(counts)
+}
+
+/// The address relative links in a document are resolved against: its
+/// Content-Location when the server gave one, else where it came from.
+fn document_base(fetched: &Fetched) -> Url {
+    let location = fetched
+        .content_location
+        .as_deref()
+        .and_then(|l| fetched.url.join(l.trim()).ok());
+    location
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
+        .unwrap_or_else(|| fetched.url.clone())
 }

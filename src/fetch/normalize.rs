@@ -28,31 +28,25 @@ pub struct Normalizer<'a> {
 }
 
 impl Normalizer<'_> {
-    /// The items of a parsed feed, in feed order; `base` is the URL it came from.
-    pub fn items(&self, parsed: &ParsedFeed, base: &Url) -> Vec<Item> {
-        let feed_base = parsed
+    /// The items of a parsed feed, in feed order. `document` is the address
+    /// the feed came from (or its Content-Location): relative links are
+    /// resolved against xml:base, then the feed's own link, then it.
+    pub fn items(&self, parsed: &ParsedFeed, document: &Url) -> Vec<Item> {
+        let feed_link = parsed
             .feed
             .links
             .iter()
             .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
-            .and_then(|l| base.join(&l.href).ok());
-        parsed
-            .feed
-            .entries
-            .iter()
-            .filter_map(|entry| self.item(entry, parsed, base, feed_base.as_ref()))
+            .and_then(|l| document.join(l.href.trim()).ok())
+            .filter(|u| matches!(u.scheme(), "http" | "https"));
+        let base = feed_link.as_ref().unwrap_or(document);
+        let entries = parsed.feed.entries.iter();
+        entries
+            .filter_map(|entry| self.item(entry, parsed, base))
             .collect()
     }
 
-    fn item(
-        &self,
-        entry: &Entry,
-        parsed: &ParsedFeed,
-        base: &Url,
-        feed_base: Option<&Url>,
-    ) -> Option<Item> {
-        let entry_base = entry.base.as_deref().and_then(|b| base.join(b).ok());
-        let base = entry_base.as_ref().unwrap_or(base);
+    fn item(&self, entry: &Entry, parsed: &ParsedFeed, base: &Url) -> Option<Item> {
         let link = article_link(entry, base);
         let content_html = entry
             .content
@@ -61,10 +55,16 @@ impl Normalizer<'_> {
             .filter(|b| !b.trim().is_empty())
             .map(str::to_string)
             .or_else(|| entry.summary.as_ref().map(text_as_html));
-        let resolve_against = link.as_ref().or(feed_base).unwrap_or(base);
+        // Relative URLs in the text: against the content's xml:base, else the article.
+        let article = link.as_ref().unwrap_or(base);
+        let content_base = entry
+            .base
+            .as_deref()
+            .and_then(|b| article.join(b.trim()).ok());
+        let content_base = content_base.as_ref().unwrap_or(article);
         let clean_html = content_html
             .as_deref()
-            .map(|h| html::sanitize(h, Some(resolve_against)));
+            .map(|h| html::sanitize(h, Some(content_base)));
         let body = clean_html
             .as_deref()
             .map(html::to_markdown)
@@ -129,6 +129,7 @@ impl Normalizer<'_> {
                 MAX_TAGS,
             ),
             also_in: Vec::new(),
+            updated: None,
             summary,
         };
         Some(Item { meta, body })

@@ -1,19 +1,27 @@
-//! From a feed's bytes to feed-rs's model.
+//! From a feed's bytes to feed-rs's model, recovering what a tolerant
+//! reader recovers.
 //!
-//! Before feed-rs sees a document, it is decoded to UTF-8 here: the charset
-//! is taken from a byte-order mark, then from the bytes themselves when they
-//! are valid UTF-8 with non-ASCII text (declarations often lie), then from
-//! the HTTP header, then from the XML declaration, and windows-1252 when
-//! nothing fits. Anything before the root element is dropped. Dates are
-//! parsed here too, so that each keeps the offset it was written with.
+//! Decoding: the charset comes from a byte-order mark, then from the bytes
+//! themselves when they are valid UTF-8 with non-ASCII text (declarations
+//! often lie), then from the HTTP header, then from the XML declaration, and
+//! from a statistical guess when the document has no declaration and is not
+//! UTF-8.
+//!
+//! Before parsing, what a browser or an old publishing tool adds is set
+//! right: text before the root element is dropped, the RSS 0.9x "userland"
+//! and Atom 0.3 namespaces are mapped to the ones parsers know, empty items
+//! nested in items are removed, and an `<rss>` without a version is read as
+//! RSS 2.0. When the document still does not parse, two repairs are tried:
+//! stray ampersands and HTML entities are escaped, and a document cut off
+//! in the middle keeps its complete entries. Dates are parsed here too, so
+//! that each keeps the offset it was written with.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, FixedOffset, Utc};
-use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
+use encoding_rs::{Encoding, UTF_8};
 use feed_rs::model::Feed;
-use url::Url;
 
 use crate::dates;
 
@@ -21,6 +29,8 @@ use crate::dates;
 pub struct ParsedFeed {
     /// The feed as feed-rs reads it.
     pub feed: Feed,
+    /// What had to be repaired for it to parse, if anything.
+    pub repairs: Vec<String>,
     offsets: HashMap<i64, FixedOffset>,
 }
 
@@ -42,22 +52,47 @@ impl std::fmt::Display for NotAFeed {
     }
 }
 
-/// Parses a feed body; `content_type` is the HTTP header, `base` the URL it came from.
-pub fn parse(body: &[u8], content_type: Option<&str>, base: &Url) -> Result<ParsedFeed, NotAFeed> {
+/// Parses a feed body; `content_type` is the HTTP header.
+pub fn parse(body: &[u8], content_type: Option<&str>) -> Result<ParsedFeed, NotAFeed> {
     if body.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(NotAFeed("empty body".into()));
     }
     let text = decode(body, content_type);
-    let document = strip_prologue(&text);
-    if looks_like_html(document) {
+    let document = prepare(strip_prologue(&text));
+    if looks_like_html(&document) {
         return Err(NotAFeed(
             "an HTML page, not a feed (has the feed moved?)".into(),
         ));
     }
+    let first_error = match read(&document) {
+        Ok((feed, offsets)) => {
+            return Ok(ParsedFeed {
+                feed,
+                repairs: Vec::new(),
+                offsets,
+            });
+        }
+        Err(e) => e,
+    };
+    let (repaired, repairs) = repair(&document);
+    match read(&repaired) {
+        Ok((feed, offsets)) if !repairs.is_empty() => Ok(ParsedFeed {
+            feed,
+            repairs,
+            offsets,
+        }),
+        _ if is_cut_off(&document) => Err(NotAFeed(format!(
+            "the document is cut off before its first complete entry ({first_error})"
+        ))),
+        _ => Err(NotAFeed(format!("not a valid feed: {first_error}"))),
+    }
+}
+
+/// Runs feed-rs on a prepared document, recording each date's offset.
+fn read(document: &str) -> Result<(Feed, HashMap<i64, FixedOffset>), String> {
     let offsets = Arc::new(Mutex::new(HashMap::new()));
     let seen = Arc::clone(&offsets);
     let parser = feed_rs::parser::Builder::new()
-        .base_uri(Some(base.as_str()))
         .id_generator(|_, _, _| String::new())
         .timestamp_parser(move |text| {
             let date = dates::parse(text)?;
@@ -70,9 +105,9 @@ pub fn parse(body: &[u8], content_type: Option<&str>, base: &Url) -> Result<Pars
         .build();
     let feed = parser
         .parse(document.as_bytes())
-        .map_err(|e| NotAFeed(format!("not a valid feed: {e}")))?;
+        .map_err(|e| e.to_string())?;
     let offsets = std::mem::take(&mut *offsets.lock().expect("offset table"));
-    Ok(ParsedFeed { feed, offsets })
+    Ok((feed, offsets))
 }
 
 /// Decodes a document to UTF-8 (see the module's notes for the order of evidence).
@@ -90,14 +125,22 @@ pub fn decode(body: &[u8], content_type: Option<&str>) -> String {
     }
     let declared = content_type
         .and_then(charset_of_header)
-        .or_else(|| charset_of_declaration(body))
+        .or_else(|| charset_of_declaration(body));
+    let encoding = declared
         .and_then(|label| Encoding::for_label(label.as_bytes()))
-        .unwrap_or(UTF_8);
-    let (text, _, had_errors) = declared.decode(body);
-    if had_errors && declared == UTF_8 {
-        return WINDOWS_1252.decode(body).0.into_owned();
+        .filter(|e| *e != UTF_8);
+    let encoding = encoding.unwrap_or_else(|| guess(body));
+    encoding.decode_without_bom_handling(body).0.into_owned()
+}
+
+/// The encoding of bytes that are not UTF-8 and say nothing of themselves.
+fn guess(body: &[u8]) -> &'static Encoding {
+    if std::str::from_utf8(body).is_ok() {
+        return UTF_8;
     }
-    text.into_owned()
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(body, true);
+    detector.guess(None, chardetng::Utf8Detection::Deny)
 }
 
 /// The `charset` parameter of a Content-Type header.
@@ -126,13 +169,12 @@ fn charset_of_declaration(body: &[u8]) -> Option<String> {
 /// browser) and the XML declaration, whose encoding no longer applies.
 fn strip_prologue(text: &str) -> &str {
     let mut rest = text;
-    if let Some(start) = rest.find("<?xml") {
-        let declaration_end = rest[start..].find("?>").map(|end| start + end + 2);
-        if let Some(end) = declaration_end {
-            rest = &rest[end..];
-        }
+    if let Some(start) = rest.find("<?xml ")
+        && let Some(end) = rest[start..].find("?>")
+    {
+        rest = &rest[start + end + 2..];
     }
-    let root = [
+    const STARTS: [&str; 8] = [
         "<rss",
         "<feed",
         "<rdf:RDF",
@@ -141,21 +183,268 @@ fn strip_prologue(text: &str) -> &str {
         "<?xml-stylesheet",
         "<!DOCTYPE",
         "<html",
-        "<HTML",
-    ]
-    .iter()
-    .filter_map(|tag| rest.find(tag))
-    .min();
-    match root {
+    ];
+    let start = STARTS.iter().filter_map(|tag| rest.find(tag)).min();
+    let upper_html = rest.find("<HTML");
+    match start.into_iter().chain(upper_html).min() {
         Some(start) => &rest[start..],
         None => rest.trim_start(),
     }
 }
 
 fn looks_like_html(document: &str) -> bool {
-    let head = &document[..document.len().min(1024)].to_ascii_lowercase();
-    let root = head.trim_start().trim_start_matches(|c| c != '<');
+    let head = document[..floor_boundary(document, 1024)].to_ascii_lowercase();
+    let root = head.trim_start();
     root.starts_with("<html") || (root.starts_with("<!doctype html") && !head.contains("<rss"))
+}
+
+fn floor_boundary(text: &str, mut index: usize) -> usize {
+    index = index.min(text.len());
+    while !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
+}
+
+/// Sets right what old tools write and every tolerant reader accepts.
+fn prepare(document: &str) -> String {
+    let mut text = document
+        .replace(" xmlns=\"http://backend.userland.com/rss2\"", "")
+        .replace(" xmlns='http://backend.userland.com/rss2'", "")
+        .replace(
+            "\"http://purl.org/atom/ns#\"",
+            "\"http://www.w3.org/2005/Atom\"",
+        )
+        .replace("<item />", "")
+        .replace("<item/>", "");
+    if let Some(start) = text.find("<rss")
+        && let Some(end) = text[start..].find('>')
+    {
+        if !text.contains("<channel") {
+            text.insert_str(start + end + 1, "<channel></channel>");
+        }
+        if !text[start..start + end].contains("version") {
+            text.insert_str(start + 4, " version=\"2.0\"");
+        }
+    }
+    original_links(&prefer_pub_date(&text))
+}
+
+/// Puts back the article's own address where FeedBurner replaced the link
+/// with its redirector and kept the original in `feedburner:origLink`.
+fn original_links(text: &str) -> String {
+    const ORIGINAL: (&str, &str) = ("<feedburner:origLink>", "</feedburner:origLink>");
+    if !text.contains(ORIGINAL.0) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest
+        .find("<item")
+        .into_iter()
+        .chain(rest.find("<entry"))
+        .min()
+    {
+        let close = if rest[start..].starts_with("<item") {
+            "</item>"
+        } else {
+            "</entry>"
+        };
+        let end = rest[start..]
+            .find(close)
+            .map_or(rest.len(), |e| start + e + close.len());
+        out.push_str(&rest[..start]);
+        out.push_str(&with_original_link(&rest[start..end], ORIGINAL));
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// One item or entry with its link replaced by its `feedburner:origLink`.
+fn with_original_link(entry: &str, (open, close): (&str, &str)) -> String {
+    let original = entry.find(open).and_then(|at| {
+        let value = &entry[at + open.len()..];
+        value.find(close).map(|end| value[..end].trim())
+    });
+    let Some(original) = original.filter(|o| o.starts_with("http") && !o.contains(['"', '<']))
+    else {
+        return entry.to_string();
+    };
+    if let Some(at) = entry.find("<link>")
+        && let Some(end) = entry[at..].find("</link>")
+    {
+        return format!("{}<link>{original}{}", &entry[..at], &entry[at + end..]);
+    }
+    let alternate = entry.find("<link rel=\"alternate\"").and_then(|at| {
+        let href = at + entry[at..].find("href=\"")? + "href=\"".len();
+        Some((href, href + entry[href..].find('"')?))
+    });
+    match alternate {
+        Some((from, to)) => format!("{}{original}{}", &entry[..from], &entry[to..]),
+        None => entry.to_string(),
+    }
+}
+
+/// Drops `dc:date` from items that also have a `pubDate`: the publication
+/// date is the one an RSS reader shows, and `dc:date` is often something else.
+fn prefer_pub_date(text: &str) -> String {
+    if !text.contains("<dc:date>") || !text.contains("<pubDate>") {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("<item") {
+        let end = rest[start..]
+            .find("</item>")
+            .map_or(rest.len(), |e| start + e + "</item>".len());
+        out.push_str(&rest[..start]);
+        let item = &rest[start..end];
+        match (
+            item.contains("<pubDate>"),
+            item.find("<dc:date>"),
+            item.find("</dc:date>"),
+        ) {
+            (true, Some(open), Some(close)) if open < close => {
+                out.push_str(&item[..open]);
+                out.push_str(&item[close + "</dc:date>".len()..]);
+            }
+            _ => out.push_str(item),
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Repairs for documents that do not parse as they are; returns the
+/// repaired text and what was done.
+fn repair(document: &str) -> (String, Vec<String>) {
+    let mut repairs = Vec::new();
+    let mut text = escape_stray_ampersands(document);
+    if text != document {
+        repairs.push("escaped stray ampersands and HTML entities".to_string());
+    }
+    if let Some((closed, kept)) = close_truncated(&text) {
+        repairs.push(format!(
+            "the document was cut off; kept its {kept} complete entries"
+        ));
+        text = closed;
+    }
+    (text, repairs)
+}
+
+/// Escapes every `&` that does not start an XML entity or character
+/// reference, and turns common HTML entities into characters, outside CDATA.
+fn escape_stray_ampersands(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut rest = text;
+    while let Some(at) = rest.find(['&', '<']) {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        if rest.starts_with("<![CDATA[") {
+            let end = rest.find("]]>").map_or(rest.len(), |e| e + 3);
+            out.push_str(&rest[..end]);
+            rest = &rest[end..];
+        } else if rest.starts_with('<') {
+            out.push('<');
+            rest = &rest[1..];
+        } else {
+            let name_end = rest[1..].find(';').map(|e| e + 1).filter(|&e| e <= 12);
+            let entity = name_end.map(|e| &rest[1..e]);
+            match entity {
+                Some(name) if is_xml_reference(name) => out.push('&'),
+                Some(name) if html_entity(name).is_some() => {
+                    out.push_str(&format!(
+                        "&#{};",
+                        html_entity(name).expect("known entity") as u32
+                    ));
+                    rest = &rest[name.len() + 2..];
+                    continue;
+                }
+                _ => out.push_str("&amp;"),
+            }
+            rest = &rest[1..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn is_xml_reference(name: &str) -> bool {
+    matches!(name, "amp" | "lt" | "gt" | "quot" | "apos")
+        || name
+            .strip_prefix("#x")
+            .is_some_and(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_hexdigit()))
+        || name
+            .strip_prefix('#')
+            .is_some_and(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// The HTML entities that feeds use without declaring them.
+fn html_entity(name: &str) -> Option<char> {
+    Some(match name {
+        "nbsp" => '\u{a0}',
+        "mdash" => '—',
+        "ndash" => '–',
+        "hellip" => '…',
+        "lsquo" => '‘',
+        "rsquo" => '’',
+        "ldquo" => '“',
+        "rdquo" => '”',
+        "laquo" => '«',
+        "raquo" => '»',
+        "copy" => '©',
+        "reg" => '®',
+        "trade" => '™',
+        "euro" => '€',
+        "pound" => '£',
+        "bull" => '•',
+        "middot" => '·',
+        "eacute" => 'é',
+        "egrave" => 'è',
+        "aacute" => 'á',
+        "agrave" => 'à',
+        "ouml" => 'ö',
+        "uuml" => 'ü',
+        "auml" => 'ä',
+        "ccedil" => 'ç',
+        "times" => '×',
+        "deg" => '°',
+        _ => return None,
+    })
+}
+
+/// Whether a feed document ends before its root element is closed.
+fn is_cut_off(text: &str) -> bool {
+    let tail = text.trim_end();
+    let closed = ["</rss>", "</feed>", "</rdf:RDF>", "</RDF>"]
+        .iter()
+        .any(|c| tail.ends_with(c));
+    !closed
+        && ["<rss", "<feed", "<rdf:RDF"]
+            .iter()
+            .any(|r| text.contains(r))
+}
+
+/// For a document cut off in the middle: the text up to its last complete
+/// entry, with the root closed again, and how many entries it keeps.
+fn close_truncated(text: &str) -> Option<(String, usize)> {
+    let (entry_end, root_end, closers) = if text.contains("<feed") {
+        ("</entry>", "</feed>", "</feed>")
+    } else if text.contains("<rdf:RDF") {
+        ("</item>", "</rdf:RDF>", "</rdf:RDF>")
+    } else if text.contains("<rss") {
+        ("</item>", "</rss>", "</channel></rss>")
+    } else {
+        return None;
+    };
+    if text.contains(root_end) {
+        return None;
+    }
+    let end = text.rfind(entry_end)? + entry_end.len();
+    let kept = text[..end].matches(entry_end).count();
+    Some((format!("{}\n{closers}\n", &text[..end]), kept))
 }
 
 #[cfg(test)]
@@ -183,11 +472,9 @@ mod tests {
     }
 
     #[test]
-    fn undeclared_latin1_falls_back_to_windows_1252() {
-        assert_eq!(
-            decode(b"<rss>na\xefve \x93quote\x94</rss>", None),
-            "<rss>naïve “quote”</rss>"
-        );
+    fn undeclared_legacy_bytes_are_guessed() {
+        let french = b"<rss><title>Perturbateurs endocriniens : quels effets sur le cerveau ? na\xefve \xe9t\xe9</title></rss>";
+        assert!(decode(french, None).contains("naïve été"));
     }
 
     #[test]
@@ -210,22 +497,88 @@ mod tests {
     }
 
     #[test]
-    fn html_pages_are_not_feeds() {
-        let base = Url::parse("https://example.com/feed").unwrap();
-        let err = parse(
-            b"<!DOCTYPE html><html><body>Moved</body></html>",
-            None,
-            &base,
-        )
-        .err()
-        .unwrap();
+    fn html_pages_and_empty_bodies_are_not_feeds() {
+        let err = parse(b"<!DOCTYPE html><html><body>Moved</body></html>", None)
+            .err()
+            .unwrap();
         assert!(err.0.contains("HTML page"));
+        assert!(parse(b"  \n", None).err().unwrap().0.contains("empty"));
+    }
+
+    #[test]
+    fn stray_ampersands_are_escaped_outside_cdata() {
+        let text = "<link>http://x/?a=1&b=2&amp;c=3</link><d>&nbsp;&bogus;</d><![CDATA[a & b]]>";
+        assert_eq!(
+            escape_stray_ampersands(text),
+            "<link>http://x/?a=1&amp;b=2&amp;c=3</link><d>&#160;&amp;bogus;</d><![CDATA[a & b]]>"
+        );
+    }
+
+    #[test]
+    fn a_truncated_feed_keeps_its_complete_entries() {
+        let text = "<rss version=\"2.0\"><channel><title>T</title><item><title>One</title><link>https://x.example/1</link></item><item><title>Two</title><link>https://x.exa";
+        let parsed = parse(text.as_bytes(), None).unwrap();
+        assert_eq!(parsed.feed.entries.len(), 1);
         assert!(
-            parse(b"  \n", None, &base)
-                .err()
-                .unwrap()
-                .0
-                .contains("empty")
+            parsed.repairs.iter().any(|r| r.contains("cut off")),
+            "{:?}",
+            parsed.repairs
+        );
+    }
+
+    #[test]
+    fn pub_date_wins_over_dc_date() {
+        let text = "<rss version=\"2.0\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><channel>\
+                    <item><title>A</title><pubDate>Mon, 16 Oct 2017 15:10:00 +0000</pubDate><dc:date>1518478934</dc:date></item>\
+                    <item><title>B</title><dc:date>2017-10-17T22:17:00Z</dc:date></item></channel></rss>";
+        let parsed = parse(text.as_bytes(), None).unwrap();
+        let dates: Vec<String> = parsed
+            .feed
+            .entries
+            .iter()
+            .map(|e| e.published.unwrap().to_rfc3339())
+            .collect();
+        assert_eq!(
+            dates,
+            ["2017-10-16T15:10:00+00:00", "2017-10-17T22:17:00+00:00"]
+        );
+    }
+
+    #[test]
+    fn feedburner_links_are_replaced_by_the_original() {
+        let rss = "<rss version=\"2.0\" xmlns:feedburner=\"http://rssnamespace.org/feedburner/ext/1.0\"><channel>\
+                   <item><title>A</title><link>http://feedproxy.google.com/~r/x/1</link>\
+                   <feedburner:origLink>https://blog.example.com/a</feedburner:origLink></item></channel></rss>";
+        let link = |text: &str| {
+            parse(text.as_bytes(), None).unwrap().feed.entries[0].links[0]
+                .href
+                .clone()
+        };
+        assert_eq!(link(rss), "https://blog.example.com/a");
+        let atom = "<feed xmlns=\"http://www.w3.org/2005/Atom\" xmlns:feedburner=\"http://rssnamespace.org/feedburner/ext/1.0\">\
+                    <entry><title>B</title><link rel=\"alternate\" type=\"text/html\" href=\"http://feedproxy.google.com/~r/x/2\"/>\
+                    <feedburner:origLink>http://ai.googleblog.com/2021/07/b.html</feedburner:origLink></entry></feed>";
+        assert_eq!(link(atom), "http://ai.googleblog.com/2021/07/b.html");
+    }
+
+    #[test]
+    fn an_empty_rss_document_is_an_empty_feed() {
+        assert_eq!(parse(b"<rss>\n</rss>", None).unwrap().feed.entries.len(), 0);
+    }
+
+    #[test]
+    fn legacy_namespaces_and_versionless_rss_are_read() {
+        let userland = "<rss version=\"2.0\" xmlns=\"http://backend.userland.com/rss2\"><channel><item><title>A</title></item></channel></rss>";
+        assert_eq!(
+            parse(userland.as_bytes(), None).unwrap().feed.entries.len(),
+            1
+        );
+        let bare = "<rss><channel><item><title>A</title></item></channel></rss>";
+        assert_eq!(parse(bare.as_bytes(), None).unwrap().feed.entries.len(), 1);
+        let atom03 = "<feed version=\"0.3\" xmlns=\"http://purl.org/atom/ns#\"><entry><title>A</title></entry></feed>";
+        assert_eq!(
+            parse(atom03.as_bytes(), None).unwrap().feed.entries.len(),
+            1
         );
     }
 }

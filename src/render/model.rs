@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::Serialize;
 
 use crate::compose::Calendar;
@@ -129,11 +129,11 @@ pub struct SourceView {
 pub struct HealthView {
     /// `ok`, `failing` or `never fetched`.
     pub status: &'static str,
-    /// RFC 3339 time of the last success.
+    /// Day of the last success, `2025-07-22`.
     pub last_success: Option<String>,
     /// The last error's text.
     pub last_error: Option<String>,
-    /// RFC 3339 time of the last error.
+    /// Day of the last error.
     pub last_error_at: Option<String>,
     /// Failures since the last success.
     pub consecutive_failures: u32,
@@ -281,6 +281,10 @@ fn sources(config: &Config, items: &[ItemView], health: &Health) -> Vec<SourceVi
         by_name.entry(item.source.as_str()).or_default().push(item);
     }
     let mut slugs = Slugs::default();
+    let health = Days {
+        health,
+        timezone: config.site.timezone,
+    };
     let mut views: Vec<SourceView> = Vec::new();
     for source in &config.sources {
         let items = by_name.remove(source.name.as_str()).unwrap_or_default();
@@ -288,7 +292,7 @@ fn sources(config: &Config, items: &[ItemView], health: &Health) -> Vec<SourceVi
             SourceKind::Company => "company",
             SourceKind::Aggregator => "aggregator",
         };
-        let mut view = source_view(&source.name, &mut slugs, items, health);
+        let mut view = source_view(&source.name, &mut slugs, items, &health);
         view.company = source.company.clone();
         view.kind = kind;
         view.enabled = source.enabled;
@@ -298,19 +302,14 @@ fn sources(config: &Config, items: &[ItemView], health: &Health) -> Vec<SourceVi
     let mut removed: Vec<(&str, Vec<&ItemView>)> = by_name.into_iter().collect();
     removed.sort_by(|a, b| a.0.cmp(b.0));
     for (name, items) in removed {
-        views.push(source_view(name, &mut slugs, items, health));
+        views.push(source_view(name, &mut slugs, items, &health));
     }
     views
 }
 
 /// A source's page from its items alone, as for a source removed from the
 /// configuration; the caller adds what the configuration says.
-fn source_view(
-    name: &str,
-    slugs: &mut Slugs,
-    items: Vec<&ItemView>,
-    health: &Health,
-) -> SourceView {
+fn source_view(name: &str, slugs: &mut Slugs, items: Vec<&ItemView>, health: &Days) -> SourceView {
     let slug = slugs.unique(name, "source");
     SourceView {
         name: name.to_string(),
@@ -321,25 +320,39 @@ fn source_view(
         feed: String::new(),
         count: items.len(),
         newest: items.first().map(|i| i.date.clone()),
-        health: health.source(name).map(health_view),
+        health: health.view(name),
         items: items.into_iter().cloned().collect(),
     }
 }
 
-fn health_view(health: &SourceHealth) -> HealthView {
-    let status = match (health.consecutive_failures, &health.last_success) {
-        (0, Some(_)) => "ok",
-        (0, None) => "never fetched",
-        _ => "failing",
-    };
-    let time = |t: &DateTime<FixedOffset>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
-    HealthView {
-        status,
-        last_success: health.last_success.as_ref().map(time),
-        last_error: health.last_error.clone(),
-        last_error_at: health.last_error_at.as_ref().map(time),
-        consecutive_failures: health.consecutive_failures,
-        items_stored: health.items_stored,
+/// Source health as the pages show it: times as days in the site's time
+/// zone, so that running the same day's build again changes no page.
+struct Days<'a> {
+    health: &'a Health,
+    timezone: chrono_tz::Tz,
+}
+
+impl Days<'_> {
+    fn view(&self, name: &str) -> Option<HealthView> {
+        let health: &SourceHealth = self.health.source(name)?;
+        let status = match (health.consecutive_failures, &health.last_success) {
+            (0, Some(_)) => "ok",
+            (0, None) => "never fetched",
+            _ => "failing",
+        };
+        let day = |t: &DateTime<FixedOffset>| {
+            t.with_timezone(&self.timezone)
+                .format("%Y-%m-%d")
+                .to_string()
+        };
+        Some(HealthView {
+            status,
+            last_success: health.last_success.as_ref().map(day),
+            last_error: health.last_error.clone(),
+            last_error_at: health.last_error_at.as_ref().map(day),
+            consecutive_failures: health.consecutive_failures,
+            items_stored: health.items_stored,
+        })
     }
 }
 

@@ -1,19 +1,20 @@
-//! Shared test helpers: a loopback feed server and a throwaway site that the
-//! real `digest` binary runs in.
+//! Shared test helpers: a loopback feed server that can also misbehave on
+//! purpose, and a throwaway site that the real `digest` binary runs in.
 
 #![allow(dead_code)]
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
-/// The saved feeds copied from the shared corpus.
+/// A saved feed copied from the shared corpus into `tests/fixtures/corpus`.
 pub fn fixture(relative: &str) -> Vec<u8> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/corpus")
@@ -21,43 +22,82 @@ pub fn fixture(relative: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("fixture {}: {e}", path.display()))
 }
 
+/// The date every feed reply says it was last modified.
+pub const LAST_MODIFIED: &str = "Wed, 23 Jul 2025 12:00:00 GMT";
+
 /// What the server answers on a path.
 #[derive(Clone)]
 pub enum Reply {
-    /// 200 with this body and content type.
+    /// 200 with this body and content type, an ETag and a Last-Modified
+    /// date; 304 with no body when the request carries the same ETag.
     Feed(Vec<u8>, &'static str),
     /// This status with a short text body.
     Status(u16),
+    /// This status, these headers and this body.
+    Full(u16, Vec<(&'static str, String)>, Vec<u8>),
     /// These exact bytes, written as the whole response.
     Raw(Vec<u8>),
+    /// Waits this long before answering with the inner reply.
+    Slow(Duration, Box<Reply>),
+    /// Headers, then the body one byte at a time, this far apart.
+    Drip(Vec<u8>, Duration),
+    /// Closes the connection without answering.
+    HangUp,
+    /// The first `n` requests get the first reply, later ones the second.
+    Then(usize, Box<Reply>, Box<Reply>),
 }
 
-/// An HTTP/1.1 server on 127.0.0.1 that answers each path with a fixed reply.
+/// A request as the server received it.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// The path asked for.
+    pub path: String,
+    /// Header names (lowercase) and values.
+    pub headers: HashMap<String, String>,
+}
+
+/// An HTTP/1.1 server on 127.0.0.1 that answers each path with a reply.
 pub struct FeedServer {
     port: u16,
     routes: Arc<Mutex<HashMap<String, Reply>>>,
-    requests: Arc<Mutex<Vec<String>>>,
+    requests: Arc<Mutex<Vec<Request>>>,
+    counts: Arc<Mutex<HashMap<String, usize>>>,
+    active: Arc<AtomicUsize>,
+    most_active: Arc<AtomicUsize>,
+    body_bytes: Arc<AtomicUsize>,
 }
 
 impl FeedServer {
     /// Starts a server on a free loopback port; it runs until the test ends.
     pub fn start() -> FeedServer {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-        let port = listener.local_addr().unwrap().port();
-        let routes: Arc<Mutex<HashMap<String, Reply>>> = Arc::default();
-        let requests: Arc<Mutex<Vec<String>>> = Arc::default();
-        let (shared_routes, shared_requests) = (Arc::clone(&routes), Arc::clone(&requests));
+        let server = FeedServer {
+            port: listener.local_addr().unwrap().port(),
+            routes: Arc::default(),
+            requests: Arc::default(),
+            counts: Arc::default(),
+            active: Arc::default(),
+            most_active: Arc::default(),
+            body_bytes: Arc::default(),
+        };
+        let shared = server.shared();
         thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                let routes = Arc::clone(&shared_routes);
-                let requests = Arc::clone(&shared_requests);
-                thread::spawn(move || serve(stream, &routes, &requests));
+                let shared = shared.clone();
+                thread::spawn(move || shared.serve(stream));
             }
         });
-        FeedServer {
-            port,
-            routes,
-            requests,
+        server
+    }
+
+    fn shared(&self) -> Shared {
+        Shared {
+            routes: Arc::clone(&self.routes),
+            requests: Arc::clone(&self.requests),
+            counts: Arc::clone(&self.counts),
+            active: Arc::clone(&self.active),
+            most_active: Arc::clone(&self.most_active),
+            body_bytes: Arc::clone(&self.body_bytes),
         }
     }
 
@@ -78,62 +118,156 @@ impl FeedServer {
         format!("http://127.0.0.1:{}{path}", self.port)
     }
 
-    /// The request lines received so far.
-    pub fn requests(&self) -> Vec<String> {
+    /// The requests received so far.
+    pub fn requests(&self) -> Vec<Request> {
         self.requests.lock().unwrap().clone()
+    }
+
+    /// Forgets the requests and byte counts so far.
+    pub fn reset_log(&self) {
+        self.requests.lock().unwrap().clear();
+        self.body_bytes.store(0, Ordering::SeqCst);
+    }
+
+    /// Body bytes sent since the last reset.
+    pub fn body_bytes(&self) -> usize {
+        self.body_bytes.load(Ordering::SeqCst)
+    }
+
+    /// The most connections that were being answered at the same time.
+    pub fn most_active(&self) -> usize {
+        self.most_active.load(Ordering::SeqCst)
     }
 }
 
-fn serve(stream: TcpStream, routes: &Mutex<HashMap<String, Reply>>, requests: &Mutex<Vec<String>>) {
-    let mut reader = BufReader::new(stream.try_clone().expect("clone stream"));
-    let mut request_line = String::new();
-    if reader.read_line(&mut request_line).is_err() {
-        return;
+#[derive(Clone)]
+struct Shared {
+    routes: Arc<Mutex<HashMap<String, Reply>>>,
+    requests: Arc<Mutex<Vec<Request>>>,
+    counts: Arc<Mutex<HashMap<String, usize>>>,
+    active: Arc<AtomicUsize>,
+    most_active: Arc<AtomicUsize>,
+    body_bytes: Arc<AtomicUsize>,
+}
+
+impl Shared {
+    fn serve(&self, stream: TcpStream) {
+        let Some(request) = read_request(&stream) else {
+            return;
+        };
+        let now = self.active.fetch_add(1, Ordering::SeqCst) + 1;
+        self.most_active.fetch_max(now, Ordering::SeqCst);
+        self.requests.lock().unwrap().push(request.clone());
+        let seen = {
+            let mut counts = self.counts.lock().unwrap();
+            let count = counts.entry(request.path.clone()).or_default();
+            *count += 1;
+            *count
+        };
+        let reply = self
+            .routes
+            .lock()
+            .unwrap()
+            .get(&request.path)
+            .cloned()
+            .unwrap_or(Reply::Status(404));
+        self.answer(stream, &request, reply, seen);
+        self.active.fetch_sub(1, Ordering::SeqCst);
     }
+
+    fn answer(&self, mut stream: TcpStream, request: &Request, reply: Reply, seen: usize) {
+        match reply {
+            Reply::Feed(body, content_type) => {
+                let etag = format!(
+                    "\"{:x}\"",
+                    body.len() * 31 + body.iter().map(|&b| b as usize).sum::<usize>()
+                );
+                if request.headers.get("if-none-match") == Some(&etag) {
+                    self.write(&mut stream, 304, &[("ETag", etag)], b"");
+                } else {
+                    let headers = [
+                        ("Content-Type", content_type.to_string()),
+                        ("ETag", etag),
+                        ("Last-Modified", LAST_MODIFIED.to_string()),
+                    ];
+                    self.write(&mut stream, 200, &headers, &body);
+                }
+            }
+            Reply::Status(code) => self.write(
+                &mut stream,
+                code,
+                &[("Content-Type", "text/plain".into())],
+                format!("status {code}\n").as_bytes(),
+            ),
+            Reply::Full(code, headers, body) => self.write(&mut stream, code, &headers, &body),
+            Reply::Raw(bytes) => {
+                let _ = stream.write_all(&bytes);
+            }
+            Reply::Slow(delay, inner) => {
+                thread::sleep(delay);
+                self.answer(stream, request, *inner, seen);
+            }
+            Reply::Drip(body, every) => {
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: {}\r\n\r\n",
+                    body.len()
+                );
+                if stream.write_all(head.as_bytes()).is_err() {
+                    return;
+                }
+                for byte in body {
+                    thread::sleep(every);
+                    if stream.write_all(&[byte]).is_err() {
+                        return;
+                    }
+                }
+            }
+            Reply::HangUp => {
+                let _ = stream.shutdown(Shutdown::Both);
+            }
+            Reply::Then(first, before, after) => {
+                let reply = if seen <= first { *before } else { *after };
+                self.answer(stream, request, reply, seen);
+            }
+        }
+    }
+
+    fn write(&self, stream: &mut TcpStream, code: u16, headers: &[(&str, String)], body: &[u8]) {
+        let mut head = format!("HTTP/1.1 {code} Test\r\n");
+        for (name, value) in headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        if !headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case("content-length"))
+            && code != 304
+        {
+            head.push_str(&format!("Content-Length: {}\r\n", body.len()));
+        }
+        head.push_str("Connection: close\r\n\r\n");
+        self.body_bytes.fetch_add(body.len(), Ordering::SeqCst);
+        let _ = stream.write_all(head.as_bytes());
+        let _ = stream.write_all(body);
+        let _ = stream.flush();
+    }
+}
+
+fn read_request(stream: &TcpStream) -> Option<Request> {
+    let mut reader = BufReader::new(stream.try_clone().ok()?);
+    let mut line = String::new();
+    reader.read_line(&mut line).ok()?;
+    let path = line.split_whitespace().nth(1)?.to_string();
+    let mut headers = HashMap::new();
     loop {
         let mut header = String::new();
         if reader.read_line(&mut header).map_or(true, |n| n == 0) || header == "\r\n" {
             break;
         }
+        if let Some((name, value)) = header.split_once(':') {
+            headers.insert(name.trim().to_ascii_lowercase(), value.trim().to_string());
+        }
     }
-    requests
-        .lock()
-        .unwrap()
-        .push(request_line.trim().to_string());
-    let path = request_line
-        .split_whitespace()
-        .nth(1)
-        .unwrap_or("/")
-        .to_string();
-    let reply = routes
-        .lock()
-        .unwrap()
-        .get(&path)
-        .cloned()
-        .unwrap_or(Reply::Status(404));
-    let mut stream = stream;
-    let bytes = match reply {
-        Reply::Feed(body, content_type) => response(200, "OK", content_type, &body),
-        Reply::Status(code) => response(
-            code,
-            "Status",
-            "text/plain",
-            format!("status {code}\n").as_bytes(),
-        ),
-        Reply::Raw(bytes) => bytes,
-    };
-    let _ = stream.write_all(&bytes);
-    let _ = stream.flush();
-}
-
-fn response(code: u16, reason: &str, content_type: &str, body: &[u8]) -> Vec<u8> {
-    let mut bytes = format!(
-        "HTTP/1.1 {code} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    )
-    .into_bytes();
-    bytes.extend_from_slice(body);
-    bytes
+    Some(Request { path, headers })
 }
 
 /// One `[[source]]` of a test site.
@@ -144,6 +278,18 @@ pub struct TestSource<'a> {
     pub feed: String,
 }
 
+impl<'a> TestSource<'a> {
+    /// A company source with this name, whose company is the name too.
+    pub fn new(name: &'a str, feed: String) -> TestSource<'a> {
+        TestSource {
+            name,
+            company: name,
+            kind: "company",
+            feed,
+        }
+    }
+}
+
 /// A site in a temporary directory.
 pub struct TestSite {
     dir: tempfile::TempDir,
@@ -152,9 +298,14 @@ pub struct TestSite {
 impl TestSite {
     /// A site whose `sources.toml` lists `sources`.
     pub fn new(sources: &[TestSource]) -> TestSite {
+        TestSite::with_settings("", sources)
+    }
+
+    /// A site with extra `[site]` settings (TOML lines) and `sources`.
+    pub fn with_settings(settings: &str, sources: &[TestSource]) -> TestSite {
         let dir = tempfile::tempdir().expect("temporary site");
-        let mut config = String::from(
-            "[site]\ntitle = \"Engineering @ Scale\"\nbase_url = \"https://digest.test/\"\ntimezone = \"UTC\"\n",
+        let mut config = format!(
+            "[site]\ntitle = \"Engineering @ Scale\"\nbase_url = \"https://digest.test/\"\ntimezone = \"UTC\"\n{settings}\n"
         );
         for source in sources {
             config.push_str(&format!(
@@ -171,14 +322,20 @@ impl TestSite {
         self.dir.path()
     }
 
-    /// Runs the real `digest` binary in the site with `args`.
-    pub fn digest(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_digest"))
+    /// The `digest` command, set to run in this site.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_digest"));
+        command
             .arg("-C")
             .arg(self.path())
             .args(args)
-            .output()
-            .expect("run digest")
+            .env_remove("RUST_LOG");
+        command
+    }
+
+    /// Runs the real `digest` binary in the site with `args`.
+    pub fn digest(&self, args: &[&str]) -> Output {
+        self.command(args).output().expect("run digest")
     }
 
     /// Runs `digest` and fails the test unless it exits 0; returns its stderr.
@@ -214,6 +371,22 @@ impl TestSite {
             }
         }
         found
+    }
+
+    /// Every file below `relative` with its modification time.
+    pub fn mtimes(&self, relative: &str) -> BTreeMap<PathBuf, std::time::SystemTime> {
+        self.files(relative)
+            .keys()
+            .map(|p| {
+                (
+                    p.clone(),
+                    std::fs::metadata(self.path().join(p))
+                        .unwrap()
+                        .modified()
+                        .unwrap(),
+                )
+            })
+            .collect()
     }
 }
 

@@ -1,0 +1,85 @@
+//! What fetching remembers between runs, in `.digest/`: the HTTP validators
+//! of every feed (`http.json`), for conditional requests, and the health of
+//! every source (`health.json`), for `digest sources` and the site.
+//!
+//! Both are machine state, not content: deleting them costs one full
+//! download of every feed and the history of failures, nothing else.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+
+use crate::store::write_atomic;
+
+/// The validators a server gave for a feed's last full answer.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Validator {
+    /// The `ETag` header.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
+    /// The `Last-Modified` header.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_modified: Option<String>,
+}
+
+impl Validator {
+    /// Whether there is anything to send back.
+    pub fn is_empty(&self) -> bool {
+        self.etag.is_none() && self.last_modified.is_none()
+    }
+}
+
+/// Validators by feed URL.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Validators {
+    /// Feed URL to validators.
+    pub feeds: BTreeMap<String, Validator>,
+}
+
+/// The health of one source, as the site and `digest sources` show it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceHealth {
+    /// When it last answered with a feed (RFC 3339).
+    pub last_success: Option<String>,
+    /// Why it last failed.
+    pub last_error: Option<String>,
+    /// When it last failed (RFC 3339).
+    pub last_error_at: Option<String>,
+    /// Runs in a row in which it failed; 0 after a success.
+    pub consecutive_failures: u32,
+    /// Items stored from it, in all.
+    pub items_stored: usize,
+}
+
+/// The health of every source, by source name.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Health {
+    /// Source name to health.
+    pub sources: BTreeMap<String, SourceHealth>,
+}
+
+/// Reads a state file; a missing file is the default, an unreadable one is
+/// reported and replaced by the default (state can always be rebuilt).
+pub fn load<T: DeserializeOwned + Default>(path: &Path) -> T {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return T::default(),
+        Err(e) => {
+            tracing::warn!("cannot read {}: {e}; starting it afresh", path.display());
+            return T::default();
+        }
+    };
+    serde_json::from_str(&text).unwrap_or_else(|e| {
+        tracing::warn!("{} is damaged ({e}); starting it afresh", path.display());
+        T::default()
+    })
+}
+
+/// Writes a state file whole.
+pub fn save<T: Serialize>(path: &Path, value: &T) -> Result<()> {
+    let mut text = serde_json::to_string_pretty(value).context("cannot encode state")?;
+    text.push('\n');
+    write_atomic(path, text.as_bytes())
+}
