@@ -1,5 +1,6 @@
 //! The `digest` command. Everything it does lives in the library; this file
-//! sets up logging, runs the command and turns an error into exit code 1.
+//! sets up logging, runs the command and turns its outcome into an exit
+//! code: the command's status, or 1 for an error.
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -20,8 +21,9 @@ fn main() -> ExitCode {
         .with_ansi(std::io::stderr().is_terminal())
         .without_time()
         .init();
+    digest::progress::allow(!cli.quiet);
     match cli::run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(status) => ExitCode::from(status.code()),
         Err(error) => {
             eprintln!("error: {error:#}");
             ExitCode::FAILURE

@@ -15,18 +15,19 @@ pub mod parse;
 pub mod state;
 
 use anyhow::Result;
-use chrono::{DateTime, FixedOffset, SecondsFormat};
+use chrono::{DateTime, FixedOffset};
 use futures_util::future::join_all;
 use tracing::{debug, info, warn};
 use url::Url;
 
 use crate::company::Companies;
 use crate::config::{Config, Source};
+use crate::health::{Health, SourceHealth};
 use crate::layout::Layout;
 use crate::store::{Insert, ItemStore};
 use crate::text::count;
 use http::{Answer, Fetched, Http};
-use state::{Health, SourceHealth, Validators};
+use state::Validators;
 
 /// How a fetch run should behave.
 #[derive(Debug, Default, Clone, Copy)]
@@ -106,7 +107,6 @@ pub fn run(
     let sources: Vec<&Source> = config.enabled_sources().collect();
     let answers = fetch_all(config, &sources, &validators)?;
     let companies = Companies::new(config);
-    let stamp = now.to_rfc3339_opts(SecondsFormat::Secs, true);
     let mut report = FetchReport::default();
     for (source, answer) in sources.iter().zip(answers) {
         let result = match answer {
@@ -126,7 +126,7 @@ pub fn run(
             Err(e) => Err(e.to_string()),
         };
         let record = health.sources.entry(source.name.clone()).or_default();
-        note_outcome(record, &result, &stamp);
+        note_outcome(record, &result, now);
         if let Err(cause) = &result
             && (!options.quiet || record.consecutive_failures == config.site.quiet_failures)
         {
@@ -157,7 +157,7 @@ pub fn run(
             .sources
             .entry(source.name.clone())
             .or_default()
-            .items_stored = stored;
+            .items_stored = stored as u64;
     }
     state::save(&validators_path, &validators)?;
     state::save(&health_path, &health)?;
@@ -174,16 +174,16 @@ pub fn run(
 fn note_outcome(
     record: &mut SourceHealth,
     result: &std::result::Result<SourceCounts, String>,
-    stamp: &str,
+    now: DateTime<FixedOffset>,
 ) {
     match result {
         Ok(_) => {
-            record.last_success = Some(stamp.to_string());
+            record.last_success = Some(now);
             record.consecutive_failures = 0;
         }
         Err(cause) => {
             record.last_error = Some(cause.clone());
-            record.last_error_at = Some(stamp.to_string());
+            record.last_error_at = Some(now);
             record.consecutive_failures += 1;
         }
     }

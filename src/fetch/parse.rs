@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, FixedOffset, Utc};
-use encoding_rs::{Encoding, UTF_8};
+use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
 use feed_rs::model::Feed;
 
 use crate::dates;
@@ -57,7 +57,7 @@ pub fn parse(body: &[u8], content_type: Option<&str>) -> Result<ParsedFeed, NotA
     if body.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(NotAFeed("empty body".into()));
     }
-    let text = decode(body, content_type);
+    let text = repair_mojibake(&decode(body, content_type));
     let document = prepare(strip_prologue(&text));
     if looks_like_html(&document) {
         return Err(NotAFeed(
@@ -131,6 +131,41 @@ pub fn decode(body: &[u8], content_type: Option<&str>) -> String {
         .filter(|e| *e != UTF_8);
     let encoding = encoding.unwrap_or_else(|| guess(body));
     encoding.decode_without_bom_handling(body).0.into_owned()
+}
+
+/// Undoes the damage of UTF-8 text once read as windows-1252 and written
+/// out again ("can’t" shown as "canâ€™t"), which some publishers serve:
+/// each run of characters from windows-1252's upper half that, encoded
+/// back, forms valid multi-byte UTF-8 is replaced by what it spelled. A
+/// lone accented letter, as in "café", is never such a run.
+pub fn repair_mojibake(text: &str) -> String {
+    let is_upper_half =
+        |c: char| ('\u{80}'..='\u{ff}').contains(&c) || "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ".contains(c);
+    if !text.contains(['Ã', 'Â', 'â']) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        let (bytes, _, unmappable) = WINDOWS_1252.encode(run);
+        match std::str::from_utf8(&bytes) {
+            Ok(fixed) if !unmappable && run.chars().count() > 1 && !fixed.is_ascii() => {
+                out.push_str(fixed)
+            }
+            _ => out.push_str(run),
+        }
+        run.clear();
+    };
+    for c in text.chars() {
+        if is_upper_half(c) {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
 }
 
 /// The encoding of bytes that are not UTF-8 and say nothing of themselves.
@@ -475,6 +510,19 @@ mod tests {
     fn undeclared_legacy_bytes_are_guessed() {
         let french = b"<rss><title>Perturbateurs endocriniens : quels effets sur le cerveau ? na\xefve \xe9t\xe9</title></rss>";
         assert!(decode(french, None).contains("naïve été"));
+    }
+
+    #[test]
+    fn text_decoded_twice_is_repaired() {
+        assert_eq!(
+            repair_mojibake("We canâ€™t wait. â€œQuotedâ€\u{9d} cafÃ©"),
+            "We can’t wait. “Quoted” café"
+        );
+        assert_eq!(
+            repair_mojibake("café, naïve, Ångström, Â½ cup"),
+            "café, naïve, Ångström, ½ cup"
+        );
+        assert_eq!(repair_mojibake("Привет â€” 你好"), "Привет — 你好");
     }
 
     #[test]

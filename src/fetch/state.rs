@@ -1,6 +1,7 @@
 //! What fetching remembers between runs, in `.digest/`: the HTTP validators
 //! of every feed (`http.json`), for conditional requests, and the health of
-//! every source (`health.json`), for `digest sources` and the site.
+//! every source (`health.json`, see [`crate::health`]), for `digest
+//! sources` and the site.
 //!
 //! Both are machine state, not content: deleting them costs one full
 //! download of every feed and the history of failures, nothing else.
@@ -36,28 +37,6 @@ impl Validator {
 pub struct Validators {
     /// Feed URL to validators.
     pub feeds: BTreeMap<String, Validator>,
-}
-
-/// The health of one source, as the site and `digest sources` show it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SourceHealth {
-    /// When it last answered with a feed (RFC 3339).
-    pub last_success: Option<String>,
-    /// Why it last failed.
-    pub last_error: Option<String>,
-    /// When it last failed (RFC 3339).
-    pub last_error_at: Option<String>,
-    /// Runs in a row in which it failed; 0 after a success.
-    pub consecutive_failures: u32,
-    /// Items stored from it, in all.
-    pub items_stored: usize,
-}
-
-/// The health of every source, by source name.
-#[derive(Debug, Default, Serialize, Deserialize)]
-pub struct Health {
-    /// Source name to health.
-    pub sources: BTreeMap<String, SourceHealth>,
 }
 
 /// Reads a state file; a missing file is the default, an unreadable one is

@@ -7,8 +7,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, BufReader, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
@@ -430,5 +431,117 @@ impl TestSite {
                 )
             })
             .collect()
+    }
+}
+
+impl TestSite {
+    /// A copy of the fixture site in `tests/fixtures/site`: three editions
+    /// of real content and their items.
+    pub fn fixture() -> TestSite {
+        let dir = tempfile::tempdir().expect("temporary site");
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site");
+        copy_dir(&from, dir.path());
+        TestSite { dir }
+    }
+
+    /// Puts the fixture's source health into the site's `.digest/`.
+    pub fn with_health(self) -> TestSite {
+        let state = self.path().join(".digest");
+        std::fs::create_dir_all(&state).unwrap();
+        std::fs::rename(self.path().join("health.json"), state.join("health.json")).unwrap();
+        self
+    }
+
+    /// Every file below `relative` whose name ends with `suffix`, sorted.
+    pub fn paths_ending(&self, relative: &str, suffix: &str) -> Vec<PathBuf> {
+        let mut paths: Vec<PathBuf> = self
+            .files(relative)
+            .into_keys()
+            .filter(|p| p.to_string_lossy().ends_with(suffix))
+            .collect();
+        paths.sort();
+        paths
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// `target/test-artifacts/<name>/`, emptied: where tests leave screenshots
+/// and reports for a person to look at.
+pub fn artifacts_dir(name: &str) -> PathBuf {
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .expect("the target folder")
+        .to_path_buf();
+    let dir = target.join("test-artifacts").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// `tests/tools/`, where `.ci/run` installs the npm tools the tests use.
+pub fn tools_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tools")
+}
+
+/// Fails the test, saying what to install, unless `command` can run.
+pub fn require_tool(command: &str, args: &[&str], install: &str) {
+    let works = Command::new(command)
+        .args(args)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        works,
+        "this test needs `{command} {}`, which does not run here. Install it: {install} \
+         (.ci/run does this on a fresh machine)",
+        args.join(" ")
+    );
+}
+
+/// A `digest serve` that is stopped when the test ends.
+pub struct Serving(Child);
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `digest serve --port 0` and returns it with its address.
+pub fn start_serve(site: &TestSite) -> (Serving, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_digest"))
+        .arg("-C")
+        .arg(site.path())
+        .args(["serve", "--port", "0"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (sender, lines) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = sender.send(line);
+        }
+    });
+    let serving = Serving(child);
+    loop {
+        let line = lines
+            .recv_timeout(Duration::from_secs(60))
+            .expect("serve said where it serves");
+        if let Some(rest) = line.split("http://").nth(1) {
+            let address = rest.split('/').next().unwrap().to_string();
+            return (serving, address);
+        }
     }
 }
