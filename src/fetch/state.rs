@@ -51,6 +51,10 @@ pub struct SourceHealth {
     pub consecutive_failures: u32,
     /// Items stored from it, in all.
     pub items_stored: usize,
+    /// Why its articles were last not read from their pages, when the site
+    /// asked not to be (robots.txt); absent once pages are read again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub full_text_note: Option<String>,
 }
 
 /// The health of every source, by source name.
@@ -82,4 +86,20 @@ pub fn save<T: Serialize>(path: &Path, value: &T) -> Result<()> {
     let mut text = serde_json::to_string_pretty(value).context("cannot encode state")?;
     text.push('\n');
     write_atomic(path, text.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn health_written_before_full_text_still_reads() {
+        let old = r#"{"sources":{"A":{"last_success":"2025-07-23T06:00:00Z","last_error":null,
+            "last_error_at":null,"consecutive_failures":0,"items_stored":4}}}"#;
+        let health: Health = serde_json::from_str(old).unwrap();
+        assert_eq!(health.sources["A"].items_stored, 4);
+        assert_eq!(health.sources["A"].full_text_note, None);
+        let written = serde_json::to_string(&health).unwrap();
+        assert!(!written.contains("full_text_note"), "{written}");
+    }
 }
