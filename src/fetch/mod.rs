@@ -12,6 +12,7 @@
 pub mod http;
 pub mod normalize;
 pub mod parse;
+pub mod robots;
 pub mod state;
 
 use anyhow::Result;
