@@ -11,6 +11,7 @@
 
 pub mod http;
 pub mod normalize;
+pub mod page;
 pub mod parse;
 pub mod robots;
 pub mod state;
