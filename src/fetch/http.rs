@@ -8,7 +8,8 @@
 //! to one host. A 429 or 503 with Retry-After is retried after the wait if
 //! the run's budget for waiting allows it. The body is read in chunks and
 //! abandoned as soon as it passes the size limit, so a compression bomb
-//! never fills memory.
+//! never fills memory. Article pages and `robots.txt` files go through the
+//! same client, slots and limits as feeds, asking for HTML or text instead.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -67,6 +68,28 @@ impl fmt::Display for FetchError {
 
 impl std::error::Error for FetchError {}
 
+/// What a request is for, which decides what it asks the server for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wanted {
+    /// A feed: RSS, Atom or JSON Feed.
+    Feed,
+    /// An article's web page.
+    Page,
+    /// A site's `robots.txt`.
+    Robots,
+}
+
+impl Wanted {
+    /// The Accept header of the request.
+    fn accept(self) -> &'static str {
+        match self {
+            Wanted::Feed => ACCEPT_FEED,
+            Wanted::Page => "text/html, application/xhtml+xml;q=0.9, */*;q=0.1",
+            Wanted::Robots => "text/plain, */*;q=0.1",
+        }
+    }
+}
+
 /// What a server answered.
 #[derive(Debug)]
 pub enum Answer {
@@ -124,18 +147,29 @@ impl Http {
         })
     }
 
-    /// Gets `url`: conditionally when `validator` is given, retrying after
-    /// Retry-After within the run's budget.
+    /// Gets the feed at `url`: conditionally when `validator` is given,
+    /// retrying after Retry-After within the run's budget.
     pub async fn get(
         &self,
         url: &Url,
         limits: Limits,
         validator: Option<&Validator>,
     ) -> Result<Answer, FetchError> {
+        self.get_wanted(url, Wanted::Feed, limits, validator).await
+    }
+
+    /// Gets `url` as `get` does, asking for what `wanted` names.
+    pub async fn get_wanted(
+        &self,
+        url: &Url,
+        wanted: Wanted,
+        limits: Limits,
+        validator: Option<&Validator>,
+    ) -> Result<Answer, FetchError> {
         let mut attempt = 1;
         loop {
             let permits = self.permits(url).await;
-            let response = self.send(url, limits, validator).await?;
+            let response = self.send(url, wanted, limits, validator).await?;
             let status = response.status();
             if status == StatusCode::NOT_MODIFIED {
                 if validator.is_none_or(Validator::is_empty) {
@@ -208,6 +242,7 @@ impl Http {
     async fn send(
         &self,
         url: &Url,
+        wanted: Wanted,
         limits: Limits,
         validator: Option<&Validator>,
     ) -> Result<reqwest::Response, FetchError> {
@@ -215,7 +250,7 @@ impl Http {
             .client
             .get(url.clone())
             .timeout(limits.timeout)
-            .header(header::ACCEPT, ACCEPT);
+            .header(header::ACCEPT, wanted.accept());
         if let Some(validator) = validator {
             if let Some(etag) = &validator.etag {
                 request = request.header(header::IF_NONE_MATCH, etag);
@@ -293,8 +328,8 @@ impl Http {
     }
 }
 
-/// What digest asks servers for: feeds first, anything else last.
-const ACCEPT: &str = "application/rss+xml, application/atom+xml, application/feed+json, \
+/// What digest asks servers for feeds: feeds first, anything else last.
+const ACCEPT_FEED: &str = "application/rss+xml, application/atom+xml, application/feed+json, \
                       application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1";
 
 /// The wait a Retry-After header asks for: seconds, or an HTTP date.
