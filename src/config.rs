@@ -546,6 +546,20 @@ mod tests {
     }
 
     #[test]
+    fn the_project_configuration_reads_teasers_in_full() {
+        let text = include_str!("../sources.toml");
+        let config = parse(text).unwrap();
+        let mut auto: Vec<&str> = config
+            .sources
+            .iter()
+            .filter(|s| s.full_text == FullText::Auto)
+            .map(|s| s.name.as_str())
+            .collect();
+        auto.sort();
+        assert_eq!(auto, ["Google AI Blog", "Google DeepMind", "OpenAI Blog"]);
+    }
+
+    #[test]
     fn full_text_is_off_unless_asked_for() {
         let source = "[[source]]\nname = \"A\"\ncompany = \"A\"\nkind = \"company\"\nfeed = \"https://a.example/\"\n";
         let config = parse(&format!("{SITE}{source}")).unwrap();
