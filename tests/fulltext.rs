@@ -203,6 +203,32 @@ fn boilerplate_of(layout: &str) -> Vec<String> {
         .collect()
 }
 
+/// Lines of a layout's navigation, cookie banner and footer, which must
+/// never get into an article.
+fn chrome(layout: &str) -> &'static [&'static str] {
+    match layout {
+        "ghost" => &[
+            "Speed and Reliability",
+            "We use cookies to measure how our posts are read",
+            "Privacy policy and data protection",
+            "Powered by Ghost",
+        ],
+        "wordpress" => &[
+            "Web application firewall rules",
+            "This website stores cookies on your computer",
+            "About our company and mission",
+            "All rights reserved",
+        ],
+        "medium" => &[
+            "Write a story",
+            "To make Medium work, we log user data",
+            "Text to speech",
+            "Recommended from Medium",
+        ],
+        _ => &[],
+    }
+}
+
 /// The share of `units` found in `body`.
 fn share(units: &[String], body: &str) -> (usize, usize) {
     let body = plain(body);
@@ -220,31 +246,40 @@ fn percent((found, total): (usize, usize)) -> String {
 #[test]
 fn articles_are_read_from_real_layouts_without_their_boilerplate() {
     let posts = posts();
+    // Layout, what it shows, the article, and how many lines of boilerplate
+    // may get in: none, except the author box under a short post, which
+    // Readability's scoring keeps with the article.
     let cases = [
         (
             "ghost",
             "blog platform (Ghost)",
             post(&posts, "The state of HTTP in 2022"),
+            0,
         ),
         (
             "wordpress",
             "heavy navigation, sidebar, comments, footer (WordPress)",
             post(&posts, "How Cloudflare can help stop malware"),
+            0,
         ),
         (
             "medium",
             "code blocks and figures (Medium)",
             post(&posts, "Cloudflare is joining the AS112 project"),
+            0,
+        ),
+        (
+            "wordpress",
+            "short post, author box (WordPress)",
+            post(&posts, "Closing out 2022 with our latest Impact Report"),
+            3,
         ),
     ];
     let server = FeedServer::start();
     let mut feed_items = Vec::new();
-    for (layout_name, _, post) in &cases {
-        let url = server.url(&format!("/blog/{layout_name}/"));
-        server.route(
-            &format!("/blog/{layout_name}/"),
-            page(layout_name, post, &url),
-        );
+    for (i, (layout_name, _, post, _)) in cases.iter().enumerate() {
+        let url = server.url(&format!("/blog/{i}/"));
+        server.route(&format!("/blog/{i}/"), page(layout_name, post, &url));
         feed_items.push((post, url));
     }
     server.route("/teasers.xml", teaser_feed(&feed_items));
@@ -267,7 +302,7 @@ fn articles_are_read_from_real_layouts_without_their_boilerplate() {
         "whole page: recovered",
         "boilerplate"
     );
-    for (layout_name, description, post) in &cases {
+    for (layout_name, description, post, max_leaked) in &cases {
         let sentences = sentences_of(&post.html);
         let boilerplate = boilerplate_of(&layout(layout_name));
         let stored = &full_items[&post.title];
@@ -315,9 +350,15 @@ fn articles_are_read_from_real_layouts_without_their_boilerplate() {
             .filter(|b| plain(&stored.body).contains(&normal(b)))
             .collect();
         assert!(
-            leaked.is_empty(),
+            leaked.len() <= *max_leaked,
             "{description}: boilerplate kept: {leaked:?}"
         );
+        for line in chrome(layout_name) {
+            assert!(
+                !plain(&stored.body).contains(&normal(line)),
+                "{description}: {line:?} kept"
+            );
+        }
         assert!(
             teaser_recovered.0 * 5 < teaser_recovered.1,
             "{description}: the teaser alone holds little of the article"
