@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, FixedOffset};
 use futures_util::future::join_all;
+use tokio::sync::Semaphore;
 use url::Url;
 
 use super::http::{Answer, FetchError, Http, Wanted};
@@ -91,7 +92,8 @@ pub async fn read(http: &Http, chosen: &[Candidate]) -> Pages {
         .iter()
         .filter(|c| !pages.refused.contains_key(&c.source))
         .collect();
-    let articles = join_all(allowed.iter().map(|c| read_page(http, c))).await;
+    let readers = Semaphore::new(std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let articles = join_all(allowed.iter().map(|c| read_page(http, c, &readers))).await;
     for (candidate, article) in allowed.into_iter().zip(articles) {
         pages.allowed.insert(candidate.source);
         pages.read.insert(candidate.id.clone(), article);
@@ -141,8 +143,14 @@ async fn robots_of(http: &Http, site: &str, limits: Limits) -> Robots {
     }
 }
 
-/// Fetches one page and reads its article, away from the network tasks.
-async fn read_page(http: &Http, candidate: &Candidate) -> Result<PageArticle, String> {
+/// Fetches one page and reads its article, away from the network tasks and
+/// with at most as many pages being read at once as there are `readers`
+/// (one a core): reading is the memory-hungry part.
+async fn read_page(
+    http: &Http,
+    candidate: &Candidate,
+    readers: &Semaphore,
+) -> Result<PageArticle, String> {
     let fetched = match http
         .get_wanted(&candidate.url, Wanted::Page, candidate.limits, None)
         .await
@@ -154,6 +162,7 @@ async fn read_page(http: &Http, candidate: &Candidate) -> Result<PageArticle, St
     if let Some(cause) = &fetched.cut_off {
         return Err(format!("the page was cut off: {cause}"));
     }
+    let _reading = readers.acquire().await.expect("semaphore is never closed");
     tokio::task::spawn_blocking(move || page::read(&fetched))
         .await
         .unwrap_or_else(|e| Err(format!("reading the page failed: {e}")))
