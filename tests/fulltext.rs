@@ -495,7 +495,7 @@ fn pages_that_fail_keep_the_feed_text_with_one_warning_each_and_the_run_goes_on(
                 b"<html><body><nav><a href=\"/\">Home</a></nav></body></html>".to_vec(),
                 "text/html",
             ),
-            "less text than the feed",
+            "less text than the feed (1 word against",
         ),
     ];
     let mut feed_items: Vec<(&Post, String)> = Vec::new();

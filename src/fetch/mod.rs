@@ -459,8 +459,8 @@ fn with_page(
             return item.with_article(page.article);
         }
         Ok(page) => format!(
-            "its page gives less text than the feed ({} words against {feed_words})",
-            page.words
+            "its page gives less text than the feed ({} against {feed_words})",
+            count(page.words, "word")
         ),
         Err(why) => why,
     };
