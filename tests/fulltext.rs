@@ -691,3 +691,34 @@ fn pages_are_read_concurrently_within_the_limits_and_never_twice() {
     assert_eq!(paths, ["/feed.xml", "/robots.txt", "/p/new"]);
     assert_eq!(items(&site)[&posts[1].title].meta.text_from, TextFrom::Page);
 }
+
+#[test]
+fn a_quiet_run_reports_a_robots_refusal_once_until_it_changes() {
+    let posts = posts();
+    let server = FeedServer::start();
+    server.route(
+        "/robots.txt",
+        Reply::Feed(b"User-agent: digest\nDisallow: /\n".to_vec(), "text/plain"),
+    );
+    let site = site("", &[("Shy", server.url("/feed.xml"), "auto")]);
+    let mut published: Vec<(&Post, String)> = Vec::new();
+    let mut logs = Vec::new();
+    for (i, post) in posts[4..7].iter().enumerate() {
+        published.push((post, server.url(&format!("/post/{i}"))));
+        server.route("/feed.xml", teaser_feed(&published));
+        logs.push(site.digest_ok(&["-q", "fetch"]));
+    }
+    assert!(logs[0].contains("\"Shy\"") && logs[0].contains("disallows /post/0"));
+    assert_eq!(logs[1..], ["", ""], "{logs:?}");
+
+    // Without -q, every run that is refused says so.
+    published.push((&posts[7], server.url("/post/3")));
+    server.route("/feed.xml", teaser_feed(&published));
+    assert!(site.digest_ok(&["fetch"]).contains("disallows /post/3"));
+    assert!(
+        !server
+            .requests()
+            .iter()
+            .any(|r| r.path.starts_with("/post/"))
+    );
+}
