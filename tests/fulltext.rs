@@ -470,6 +470,9 @@ fn pages_that_fail_keep_the_feed_text_with_one_warning_each_and_the_run_goes_on(
     let good = post(&posts, "The state of HTTP in 2022");
     let moved = post(&posts, "How Cloudflare can help stop malware");
     let server = FeedServer::start();
+    // The slow page is on a site of its own: after a timeout, digest tries
+    // no other page of the same site.
+    let slow_site = FeedServer::start();
     let html = |post: &Post| page("ghost", post, "");
     let faults: Vec<(&str, Reply, &str)> = vec![
         (
@@ -500,8 +503,9 @@ fn pages_that_fail_keep_the_feed_text_with_one_warning_each_and_the_run_goes_on(
     ];
     let mut feed_items: Vec<(&Post, String)> = Vec::new();
     for (i, (name, reply, _)) in faults.iter().enumerate() {
-        server.route(&format!("/pages/{name}"), reply.clone());
-        feed_items.push((&posts[3 + i], server.url(&format!("/pages/{name}"))));
+        let host = if *name == "slow" { &slow_site } else { &server };
+        host.route(&format!("/pages/{name}"), reply.clone());
+        feed_items.push((&posts[3 + i], host.url(&format!("/pages/{name}"))));
     }
     server.route("/pages/good", html(&good));
     feed_items.push((&good, server.url("/pages/good")));
@@ -721,4 +725,37 @@ fn a_quiet_run_reports_a_robots_refusal_once_until_it_changes() {
             .iter()
             .any(|r| r.path.starts_with("/post/"))
     );
+}
+
+#[test]
+fn once_a_site_stops_answering_its_other_pages_are_not_tried() {
+    let posts = posts();
+    let server = FeedServer::start();
+    let silent = Reply::Slow(Duration::from_secs(30), Box::new(Reply::Status(200)));
+    let mut feed_items: Vec<(&Post, String)> = Vec::new();
+    for (i, post) in posts[4..8].iter().enumerate() {
+        server.route(&format!("/slow/{i}"), silent.clone());
+        feed_items.push((post, server.url(&format!("/slow/{i}"))));
+    }
+    server.route("/feed.xml", teaser_feed(&feed_items));
+    let site = site(
+        "timeout_secs = 2\nread_timeout_secs = 1\nper_host = 1\n",
+        &[("Tarpit", server.url("/feed.xml"), "on")],
+    );
+    let output = run_bounded(&site, &["fetch"]);
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{log}");
+    let tried = server
+        .requests()
+        .iter()
+        .filter(|r| r.path.starts_with("/slow/"))
+        .count();
+    assert_eq!(tried, 1, "{log}");
+    assert_eq!(log.matches("timed out").count(), 4, "{log}");
+    assert_eq!(
+        log.matches("not tried, as another page").count(),
+        3,
+        "{log}"
+    );
+    assert_eq!(items(&site).len(), 4);
 }

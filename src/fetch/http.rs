@@ -9,7 +9,8 @@
 //! the run's budget for waiting allows it. The body is read in chunks and
 //! abandoned as soon as it passes the size limit, so a compression bomb
 //! never fills memory. Article pages and `robots.txt` files go through the
-//! same client, slots and limits as feeds, asking for HTML or text instead.
+//! same client, slots and limits as feeds, asking for HTML or text instead;
+//! once a site's page times out, its other pages are not tried in that run.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -124,6 +125,9 @@ pub struct Http {
     hosts: Arc<Mutex<HashMap<String, Arc<Semaphore>>>>,
     per_host: usize,
     retry_budget: Arc<Mutex<Duration>>,
+    /// Hosts whose article pages timed out in this run, with why: their
+    /// other pages are not tried.
+    failing_hosts: Arc<Mutex<HashMap<String, String>>>,
 }
 
 impl Http {
@@ -144,6 +148,7 @@ impl Http {
             hosts: Arc::default(),
             per_host: site.per_host,
             retry_budget: Arc::new(Mutex::new(site.retry_budget)),
+            failing_hosts: Arc::default(),
         })
     }
 
@@ -169,7 +174,13 @@ impl Http {
         let mut attempt = 1;
         loop {
             let permits = self.permits(url).await;
-            let response = self.send(url, wanted, limits, validator).await?;
+            if wanted == Wanted::Page {
+                self.still_answering(url)?;
+            }
+            let response = self
+                .send(url, wanted, limits, validator)
+                .await
+                .map_err(|e| self.note_failure(url, wanted, e))?;
             let status = response.status();
             if status == StatusCode::NOT_MODIFIED {
                 if validator.is_none_or(Validator::is_empty) {
@@ -182,7 +193,8 @@ impl Http {
                 return self
                     .read(response, limits)
                     .await
-                    .map(|f| Answer::Fresh(Box::new(f)));
+                    .map(|f| Answer::Fresh(Box::new(f)))
+                    .map_err(|e| self.note_failure(url, wanted, e));
             }
             let refusal = FetchError::Status(
                 status.as_u16(),
@@ -216,11 +228,7 @@ impl Http {
 
     /// Waits for a free slot overall and on the URL's host.
     async fn permits(&self, url: &Url) -> (OwnedSemaphorePermit, OwnedSemaphorePermit) {
-        let host = format!(
-            "{}:{}",
-            url.host_str().unwrap_or(""),
-            url.port_or_known_default().unwrap_or(0)
-        );
+        let host = host_key(url);
         let host_slots = Arc::clone(
             self.hosts
                 .lock()
@@ -313,6 +321,30 @@ impl Http {
         }
     }
 
+    /// Refuses a page of a host that already failed to answer one in this
+    /// run: waiting out its timeout again would only slow the run down.
+    fn still_answering(&self, url: &Url) -> Result<(), FetchError> {
+        let failing = self.failing_hosts.lock().expect("failing hosts");
+        match failing.get(&host_key(url)) {
+            Some(why) => Err(FetchError::Network(format!(
+                "not tried, as another page of this site failed in this run ({why})"
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    /// Remembers a host whose page timed out (a page that fails otherwise
+    /// says nothing of the site's other pages).
+    fn note_failure(&self, url: &Url, wanted: Wanted, error: FetchError) -> FetchError {
+        if wanted == Wanted::Page && matches!(error, FetchError::Timeout(_)) {
+            let mut failing = self.failing_hosts.lock().expect("failing hosts");
+            failing
+                .entry(host_key(url))
+                .or_insert_with(|| error.to_string());
+        }
+        error
+    }
+
     /// Takes `wait` from the run's budget for Retry-After, or says why not.
     fn spend(&self, wait: Duration) -> Result<Duration, String> {
         let mut budget = self.retry_budget.lock().expect("retry budget");
@@ -331,6 +363,15 @@ impl Http {
 /// What digest asks servers for feeds: feeds first, anything else last.
 const ACCEPT_FEED: &str = "application/rss+xml, application/atom+xml, application/feed+json, \
                       application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1";
+
+/// The host and port of a URL: what per-host limits count.
+fn host_key(url: &Url) -> String {
+    format!(
+        "{}:{}",
+        url.host_str().unwrap_or(""),
+        url.port_or_known_default().unwrap_or(0)
+    )
+}
 
 /// The wait a Retry-After header asks for: seconds, or an HTTP date.
 fn retry_after(headers: &header::HeaderMap) -> Option<Duration> {
