@@ -57,7 +57,11 @@ impl Options {
         let args: Vec<String> = std::env::args().skip(1).collect();
         let mut i = 0;
         while i < args.len() {
-            let value = || args.get(i + 1).context("a value is missing").and_then(|v| Ok(v.parse::<u64>()?));
+            let value = || {
+                args.get(i + 1)
+                    .context("a value is missing")
+                    .and_then(|v| Ok(v.parse::<u64>()?))
+            };
             match args[i].as_str() {
                 "--days" => options.days = value()? as i64,
                 "--per-day" => options.per_day = value()? as usize,
@@ -87,24 +91,51 @@ fn measure(command: &mut Command) -> Result<Run> {
     let args: Vec<_> = command.get_args().map(|a| a.to_owned()).collect();
     let started = Instant::now();
     let mut timed = Command::new("/usr/bin/time");
-    timed.arg("-f").arg("%M").arg("-o").arg(report.path()).arg(&program).args(&args);
+    timed
+        .arg("-f")
+        .arg("%M")
+        .arg("-o")
+        .arg(report.path())
+        .arg(&program)
+        .args(&args);
     if let Some(dir) = command.get_current_dir() {
         timed.current_dir(dir);
     }
-    let output = timed.output().context("/usr/bin/time is needed: apt-get install time")?;
+    let output = timed
+        .output()
+        .context("/usr/bin/time is needed: apt-get install time")?;
     let seconds = started.elapsed().as_secs_f64();
     if !output.status.success() {
-        bail!("{:?} failed: {}", program, String::from_utf8_lossy(&output.stderr));
+        bail!(
+            "{:?} failed: {}",
+            program,
+            String::from_utf8_lossy(&output.stderr)
+        );
     }
-    let kib: f64 = std::fs::read_to_string(report.path())?.trim().lines().last().unwrap_or("0").parse()?;
-    Ok(Run { seconds, peak_mib: kib / 1024.0 })
+    let kib: f64 = std::fs::read_to_string(report.path())?
+        .trim()
+        .lines()
+        .last()
+        .unwrap_or("0")
+        .parse()?;
+    Ok(Run {
+        seconds,
+        peak_mib: kib / 1024.0,
+    })
 }
 
 fn digest_binary() -> Result<PathBuf> {
     let example = std::env::current_exe()?;
-    let binary = example.parent().and_then(Path::parent).map(|p| p.join("digest")).context("no target dir")?;
+    let binary = example
+        .parent()
+        .and_then(Path::parent)
+        .map(|p| p.join("digest"))
+        .context("no target dir")?;
     if !binary.exists() {
-        bail!("{} is missing: run `cargo build --release` first", binary.display());
+        bail!(
+            "{} is missing: run `cargo build --release` first",
+            binary.display()
+        );
     }
     Ok(binary)
 }
@@ -127,11 +158,22 @@ fn corpus_articles() -> Result<Vec<(String, String)>> {
 /// The sources of the project's configuration, with their folder slugs.
 fn sources() -> Result<Vec<(String, String, String)>> {
     let config = digest::config::Config::load(Path::new("sources.toml"))?;
-    Ok(config.sources.iter().filter(|s| s.enabled).map(|s| (s.name.clone(), s.slug.clone(), s.company.clone())).collect())
+    Ok(config
+        .sources
+        .iter()
+        .filter(|s| s.enabled)
+        .map(|s| (s.name.clone(), s.slug.clone(), s.company.clone()))
+        .collect())
 }
 
 /// Writes `per_day` items for every day from `first` on, for `days` days.
-fn write_items(site: &Path, first: NaiveDate, days: i64, per_day: usize, articles: &[(String, String)]) -> Result<usize> {
+fn write_items(
+    site: &Path,
+    first: NaiveDate,
+    days: i64,
+    per_day: usize,
+    articles: &[(String, String)],
+) -> Result<usize> {
     let sources = sources()?;
     let mut written = 0;
     for day in 0..days {
@@ -140,7 +182,9 @@ fn write_items(site: &Path, first: NaiveDate, days: i64, per_day: usize, article
             let n = day as usize * per_day + slot;
             let (name, slug, company) = &sources[(n * 7 + day as usize) % sources.len()];
             let (title, body) = &articles[(n * 13) % articles.len()];
-            let at = Utc.from_utc_datetime(&date.and_hms_opt(6 + (slot as u32 * 2) % 16, 0, 0).unwrap()).fixed_offset();
+            let at = Utc
+                .from_utc_datetime(&date.and_hms_opt(6 + (slot as u32 * 2) % 16, 0, 0).unwrap())
+                .fixed_offset();
             let id = format!("https://bench.example/{slug}/{n}");
             let meta = ItemMeta {
                 id: id.clone(),
@@ -156,10 +200,22 @@ fn write_items(site: &Path, first: NaiveDate, days: i64, per_day: usize, article
                 tags: vec![],
                 also_in: vec![],
                 summary: None,
+                text_from: Default::default(),
+                page_url: None,
             };
-            let path = site.join("content/items").join(slug).join(format!("{}-item-{n}.md", date.format("%Y-%m-%d")));
+            let path = site
+                .join("content/items")
+                .join(slug)
+                .join(format!("{}-item-{n}.md", date.format("%Y-%m-%d")));
             std::fs::create_dir_all(path.parent().unwrap())?;
-            std::fs::write(&path, Item { meta, body: body.clone() }.to_text()?)?;
+            std::fs::write(
+                &path,
+                Item {
+                    meta,
+                    body: body.clone(),
+                }
+                .to_text()?,
+            )?;
             written += 1;
         }
     }
@@ -184,7 +240,11 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     while let Some(next) = pending.pop() {
         for entry in std::fs::read_dir(&next).into_iter().flatten().flatten() {
             let path = entry.path();
-            if path.is_dir() { pending.push(path) } else { found.push(path) }
+            if path.is_dir() {
+                pending.push(path)
+            } else {
+                found.push(path)
+            }
         }
     }
     found
@@ -192,7 +252,9 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 
 /// The table row of a figure against its reference.
 fn row(out: &mut String, name: &str, ours: String, reference: String, ratio: String, target: &str) {
-    out.push_str(&format!("| {name} | {ours} | {reference} | {ratio} | {target} |\n"));
+    out.push_str(&format!(
+        "| {name} | {ours} | {reference} | {ratio} | {target} |\n"
+    ));
 }
 
 fn main() -> Result<()> {
@@ -202,7 +264,9 @@ fn main() -> Result<()> {
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(&work)?;
     let work = work.canonicalize()?;
-    let mut table = String::from("| measure | digest | reference | ratio | target |\n|---|---:|---:|---:|---|\n");
+    let mut table = String::from(
+        "| measure | digest | reference | ratio | target |\n|---|---:|---:|---:|---|\n",
+    );
 
     // The synthetic archive: items, then its editions.
     let articles = corpus_articles()?;
@@ -213,31 +277,94 @@ fn main() -> Result<()> {
     let first = last - Days::days(options.days - 1);
     let started = Instant::now();
     let items = write_items(&site, first, options.days, options.per_day, &articles)?;
-    eprintln!("wrote {items} items in {:.1}s", started.elapsed().as_secs_f64());
-    let compose = measure(Command::new(&digest).args(["-q", "-C"]).arg(&site).arg("compose"))?;
+    eprintln!(
+        "wrote {items} items in {:.1}s",
+        started.elapsed().as_secs_f64()
+    );
+    let compose = measure(
+        Command::new(&digest)
+            .args(["-q", "-C"])
+            .arg(&site)
+            .arg("compose"),
+    )?;
     let editions = files_in(&site.join("content/issues"));
     eprintln!("composed {editions} editions in {:.1}s", compose.seconds);
 
     // Full build, its floor, and the daily build.
-    let full = measure(Command::new(&digest).args(["-q", "-C"]).arg(&site).args(["build", "--offline"]))?;
+    let full = measure(
+        Command::new(&digest)
+            .args(["-q", "-C"])
+            .arg(&site)
+            .args(["build", "--offline"]),
+    )?;
     let outputs = files_in(&site.join("public"));
     let floor_started = Instant::now();
     copy_dir(&site.join("public"), &work.join("public-copy"))?;
     let floor = floor_started.elapsed().as_secs_f64();
     write_items(&site, last + Days::days(1), 1, options.per_day, &articles)?;
-    let daily = measure(Command::new(&digest).args(["-q", "-C"]).arg(&site).args(["build", "--offline"]))?;
-    eprintln!("full build {:.2}s, daily {:.2}s, cp -r {:.2}s", full.seconds, daily.seconds, floor);
+    let daily = measure(
+        Command::new(&digest)
+            .args(["-q", "-C"])
+            .arg(&site)
+            .args(["build", "--offline"]),
+    )?;
+    eprintln!(
+        "full build {:.2}s, daily {:.2}s, cp -r {:.2}s",
+        full.seconds, daily.seconds, floor
+    );
     let title = format!("full build: {editions} editions, {items} items, {outputs} files");
-    row(&mut table, &title, format!("{:.2} s", full.seconds), format!("{floor:.2} s (cp -r)"), format!("{:.1}x", full.seconds / floor), "within 3x of cp -r");
+    row(
+        &mut table,
+        &title,
+        format!("{:.2} s", full.seconds),
+        format!("{floor:.2} s (cp -r)"),
+        format!("{:.1}x", full.seconds / floor),
+        "within 3x of cp -r",
+    );
     if options.hugo {
         let hugo = hugo_build(&work, &site)?;
-        row(&mut table, "full build against Hugo (same items and editions)", format!("{:.2} s", full.seconds), format!("{:.2} s (hugo)", hugo.seconds), format!("{:.2}", full.seconds / hugo.seconds), "at most 0.5");
-        row(&mut table, "peak memory of the full build", format!("{:.0} MiB", full.peak_mib), format!("{:.0} MiB (hugo)", hugo.peak_mib), format!("{:.2}", full.peak_mib / hugo.peak_mib), "under 300 MiB");
+        row(
+            &mut table,
+            "full build against Hugo (same items and editions)",
+            format!("{:.2} s", full.seconds),
+            format!("{:.2} s (hugo)", hugo.seconds),
+            format!("{:.2}", full.seconds / hugo.seconds),
+            "at most 0.5",
+        );
+        row(
+            &mut table,
+            "peak memory of the full build",
+            format!("{:.0} MiB", full.peak_mib),
+            format!("{:.0} MiB (hugo)", hugo.peak_mib),
+            format!("{:.2}", full.peak_mib / hugo.peak_mib),
+            "under 300 MiB",
+        );
     } else {
-        row(&mut table, "peak memory of the full build", format!("{:.0} MiB", full.peak_mib), "-".into(), "-".into(), "under 300 MiB");
+        row(
+            &mut table,
+            "peak memory of the full build",
+            format!("{:.0} MiB", full.peak_mib),
+            "-".into(),
+            "-".into(),
+            "under 300 MiB",
+        );
     }
-    row(&mut table, "daily build (one new day)", format!("{:.3} s", daily.seconds), format!("{:.2} s (full)", full.seconds), format!("1/{:.0}", full.seconds / daily.seconds), "at most 1/20");
-    row(&mut table, "peak memory of the daily build", format!("{:.0} MiB", daily.peak_mib), "-".into(), "-".into(), "under 300 MiB");
+    row(
+        &mut table,
+        "daily build (one new day)",
+        format!("{:.3} s", daily.seconds),
+        format!("{:.2} s (full)", full.seconds),
+        format!("1/{:.0}", full.seconds / daily.seconds),
+        "at most 1/20",
+    );
+    row(
+        &mut table,
+        "peak memory of the daily build",
+        format!("{:.0} MiB", daily.peak_mib),
+        "-".into(),
+        "-".into(),
+        "under 300 MiB",
+    );
 
     if options.fetch {
         fetch_bench(&work, &digest, &options, &mut table)?;
@@ -254,7 +381,13 @@ fn main() -> Result<()> {
 /// and the RSS feed. Items are listed, not given pages, as in digest.
 fn hugo_build(work: &Path, site: &Path) -> Result<Run> {
     let hugo = work.join("hugo");
-    for dir in ["content/editions", "content/items", "layouts/_default", "layouts/editions", "layouts/companies"] {
+    for dir in [
+        "content/editions",
+        "content/items",
+        "layouts/_default",
+        "layouts/editions",
+        "layouts/companies",
+    ] {
         std::fs::create_dir_all(hugo.join(dir))?;
     }
     std::fs::write(
@@ -267,10 +400,16 @@ fn hugo_build(work: &Path, site: &Path) -> Result<Run> {
         let date = edition.meta.date;
         std::fs::write(
             hugo.join(format!("content/editions/{date}.md")),
-            format!("+++\ntitle = 'Engineering @ Scale — {date}'\ndate = {date}\n+++\n\n{}", edition.body),
+            format!(
+                "+++\ntitle = 'Engineering @ Scale — {date}'\ndate = {date}\n+++\n\n{}",
+                edition.body
+            ),
         )?;
     }
-    for (n, path) in digest::store::markdown_files(&site.join("content/items"))?.iter().enumerate() {
+    for (n, path) in digest::store::markdown_files(&site.join("content/items"))?
+        .iter()
+        .enumerate()
+    {
         let item = Item::read(path)?;
         let title = item.meta.title.replace('\'', "’");
         std::fs::write(
@@ -288,14 +427,38 @@ fn hugo_build(work: &Path, site: &Path) -> Result<Run> {
                 <link rel=\"stylesheet\" href=\"/style.css\"></head><body><header><a href=\"/\">Engineering @ Scale</a> \
                 <a href=\"/editions/\">Archive</a></header><main>{{ block \"main\" . }}{{ end }}</main></body></html>";
     std::fs::write(hugo.join("layouts/_default/baseof.html"), base)?;
-    std::fs::write(hugo.join("layouts/_default/single.html"), "{{ define \"main\" }}<article><h1>{{ .Title }}</h1>{{ .Content }}</article>{{ with .PrevInSection }}<a href=\"{{ .RelPermalink }}\">Previous</a>{{ end }}{{ with .NextInSection }}<a href=\"{{ .RelPermalink }}\">Next</a>{{ end }}{{ end }}")?;
-    std::fs::write(hugo.join("layouts/_default/list.html"), "{{ define \"main\" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages.ByDate.Reverse }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}")?;
-    std::fs::write(hugo.join("layouts/_default/term.html"), "{{ define \"main\" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages.ByDate.Reverse }}<li><a href=\"{{ .Params.url_original }}\">{{ .Title }}</a> {{ .Date.Format \"2006-01-02\" }}</li>{{ end }}</ul>{{ end }}")?;
-    std::fs::write(hugo.join("layouts/_default/terms.html"), "{{ define \"main\" }}<ul>{{ range .Data.Terms.Alphabetical }}<li><a href=\"{{ .Page.RelPermalink }}\">{{ .Page.Title }}</a> {{ .Count }}</li>{{ end }}</ul>{{ end }}")?;
-    std::fs::write(hugo.join("layouts/index.html"), "{{ define \"main\" }}{{ range first 1 (where .Site.RegularPages.ByDate.Reverse \"Section\" \"editions\") }}<h1>{{ .Title }}</h1>{{ .Content }}{{ end }}<ul>{{ range first 10 (where .Site.RegularPages.ByDate.Reverse \"Section\" \"editions\") }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}")?;
-    let run = measure(Command::new("hugo").arg("--quiet").arg("--source").arg(&hugo))
-        .context("Hugo is needed: apt-get install hugo")?;
-    eprintln!("hugo {:.2}s ({} files)", run.seconds, files_in(&hugo.join("public")));
+    std::fs::write(
+        hugo.join("layouts/_default/single.html"),
+        "{{ define \"main\" }}<article><h1>{{ .Title }}</h1>{{ .Content }}</article>{{ with .PrevInSection }}<a href=\"{{ .RelPermalink }}\">Previous</a>{{ end }}{{ with .NextInSection }}<a href=\"{{ .RelPermalink }}\">Next</a>{{ end }}{{ end }}",
+    )?;
+    std::fs::write(
+        hugo.join("layouts/_default/list.html"),
+        "{{ define \"main\" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages.ByDate.Reverse }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}",
+    )?;
+    std::fs::write(
+        hugo.join("layouts/_default/term.html"),
+        "{{ define \"main\" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages.ByDate.Reverse }}<li><a href=\"{{ .Params.url_original }}\">{{ .Title }}</a> {{ .Date.Format \"2006-01-02\" }}</li>{{ end }}</ul>{{ end }}",
+    )?;
+    std::fs::write(
+        hugo.join("layouts/_default/terms.html"),
+        "{{ define \"main\" }}<ul>{{ range .Data.Terms.Alphabetical }}<li><a href=\"{{ .Page.RelPermalink }}\">{{ .Page.Title }}</a> {{ .Count }}</li>{{ end }}</ul>{{ end }}",
+    )?;
+    std::fs::write(
+        hugo.join("layouts/index.html"),
+        "{{ define \"main\" }}{{ range first 1 (where .Site.RegularPages.ByDate.Reverse \"Section\" \"editions\") }}<h1>{{ .Title }}</h1>{{ .Content }}{{ end }}<ul>{{ range first 10 (where .Site.RegularPages.ByDate.Reverse \"Section\" \"editions\") }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}",
+    )?;
+    let run = measure(
+        Command::new("hugo")
+            .arg("--quiet")
+            .arg("--source")
+            .arg(&hugo),
+    )
+    .context("Hugo is needed: apt-get install hugo")?;
+    eprintln!(
+        "hugo {:.2}s ({} files)",
+        run.seconds,
+        files_in(&hugo.join("public"))
+    );
     Ok(run)
 }
 
@@ -314,7 +477,10 @@ fn serve_feeds(body: Arc<Vec<u8>>, latency: Duration, sent: Arc<AtomicUsize>) ->
 }
 
 fn answer(stream: TcpStream, body: &[u8], latency: Duration, sent: &AtomicUsize) {
-    let mut reader = BufReader::new(match stream.try_clone() { Ok(s) => s, Err(_) => return });
+    let mut reader = BufReader::new(match stream.try_clone() {
+        Ok(s) => s,
+        Err(_) => return,
+    });
     let mut headers: HashMap<String, String> = HashMap::new();
     let mut line = String::new();
     let _ = reader.read_line(&mut line);
@@ -331,17 +497,24 @@ fn answer(stream: TcpStream, body: &[u8], latency: Duration, sent: &AtomicUsize)
     let mut stream = stream;
     let etag = "\"bench-1\"";
     if headers.get("if-none-match").map(String::as_str) == Some(etag) {
-        let _ = stream.write_all(b"HTTP/1.1 304 Not Modified\r\nETag: \"bench-1\"\r\nConnection: close\r\n\r\n");
+        let _ = stream.write_all(
+            b"HTTP/1.1 304 Not Modified\r\nETag: \"bench-1\"\r\nConnection: close\r\n\r\n",
+        );
         return;
     }
-    let head = format!("HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nETag: {etag}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+    let head = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nETag: {etag}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
     sent.fetch_add(body.len(), Ordering::SeqCst);
     let _ = stream.write_all(head.as_bytes());
     let _ = stream.write_all(body);
 }
 
 fn fetch_bench(work: &Path, digest: &Path, options: &Options, table: &mut String) -> Result<()> {
-    let body = Arc::new(std::fs::read("tests/fixtures/corpus/sources/microsoft-ai-blogs.xml")?);
+    let body = Arc::new(std::fs::read(
+        "tests/fixtures/corpus/sources/microsoft-ai-blogs.xml",
+    )?);
     let sent = Arc::new(AtomicUsize::new(0));
     let port = serve_feeds(body, options.latency, Arc::clone(&sent))?;
     let site = work.join("fetch-site");
@@ -354,17 +527,52 @@ fn fetch_bench(work: &Path, digest: &Path, options: &Options, table: &mut String
         config.push_str(&format!("\n[[source]]\nname = \"Feed {n}\"\ncompany = \"Company {n}\"\nkind = \"company\"\nfeed = \"http://127.0.0.1:{port}/feed/{n}.xml\"\n"));
     }
     std::fs::write(site.join("sources.toml"), config)?;
-    let first = measure(Command::new(digest).args(["-q", "-C"]).arg(&site).arg("fetch"))?;
+    let first = measure(
+        Command::new(digest)
+            .args(["-q", "-C"])
+            .arg(&site)
+            .arg("fetch"),
+    )?;
     let first_bytes = sent.swap(0, Ordering::SeqCst);
-    let second = measure(Command::new(digest).args(["-q", "-C"]).arg(&site).arg("fetch"))?;
+    let second = measure(
+        Command::new(digest)
+            .args(["-q", "-C"])
+            .arg(&site)
+            .arg("fetch"),
+    )?;
     let second_bytes = sent.load(Ordering::SeqCst);
     let waves = options.feeds.div_ceil(concurrency);
     let ideal = options.latency.as_secs_f64() * waves as f64;
-    let name = format!("fetch {} feeds, {} ms latency, {concurrency} at a time", options.feeds, options.latency.as_millis());
-    row(table, &name, format!("{:.2} s", first.seconds), format!("{ideal:.2} s (ideal)"), format!("{:.2}", first.seconds / ideal), "within 1.5x of ideal");
+    let name = format!(
+        "fetch {} feeds, {} ms latency, {concurrency} at a time",
+        options.feeds,
+        options.latency.as_millis()
+    );
+    row(
+        table,
+        &name,
+        format!("{:.2} s", first.seconds),
+        format!("{ideal:.2} s (ideal)"),
+        format!("{:.2}", first.seconds / ideal),
+        "within 1.5x of ideal",
+    );
     let share = 100.0 * second_bytes as f64 / first_bytes.max(1) as f64;
-    row(table, "bytes of a second, conditional fetch", format!("{second_bytes} B"), format!("{first_bytes} B (first)"), format!("{share:.2}%"), "under 1%");
-    row(table, "peak memory of the first fetch", format!("{:.0} MiB", first.peak_mib), "-".into(), "-".into(), "-");
+    row(
+        table,
+        "bytes of a second, conditional fetch",
+        format!("{second_bytes} B"),
+        format!("{first_bytes} B (first)"),
+        format!("{share:.2}%"),
+        "under 1%",
+    );
+    row(
+        table,
+        "peak memory of the first fetch",
+        format!("{:.0} MiB", first.peak_mib),
+        "-".into(),
+        "-".into(),
+        "-",
+    );
     let _ = second.seconds;
     Ok(())
 }
@@ -381,7 +589,10 @@ fn parse_bench(table: &mut String) -> Result<()> {
         }
     }
     files.sort();
-    let bodies: Vec<Vec<u8>> = files.iter().map(std::fs::read).collect::<std::io::Result<_>>()?;
+    let bodies: Vec<Vec<u8>> = files
+        .iter()
+        .map(std::fs::read)
+        .collect::<std::io::Result<_>>()?;
     let bytes: usize = bodies.iter().map(Vec::len).sum();
     let rounds = 20;
     let started = Instant::now();
@@ -396,14 +607,30 @@ fn parse_bench(table: &mut String) -> Result<()> {
                   for _ in range(rounds):\n    for d in data:\n        feedparser.parse(d)\n\
                   print(time.perf_counter() - start)\n";
     let python_rounds = 3;
-    let output = Command::new("python3").arg("-c").arg(script).arg(python_rounds.to_string()).args(&files).output()
+    let output = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(python_rounds.to_string())
+        .args(&files)
+        .output()
         .context("python3 with feedparser is needed")?;
     if !output.status.success() {
         bail!("feedparser: {}", String::from_utf8_lossy(&output.stderr));
     }
     let seconds: f64 = String::from_utf8_lossy(&output.stdout).trim().parse()?;
     let theirs = (bytes * python_rounds) as f64 / seconds / 1e6;
-    let name = format!("parse {} saved feeds ({:.1} MB)", files.len(), bytes as f64 / 1e6);
-    row(table, &name, format!("{ours:.1} MB/s"), format!("{theirs:.2} MB/s (feedparser)"), format!("{:.0}x", ours / theirs), "at least 20x");
+    let name = format!(
+        "parse {} saved feeds ({:.1} MB)",
+        files.len(),
+        bytes as f64 / 1e6
+    );
+    row(
+        table,
+        &name,
+        format!("{ours:.1} MB/s"),
+        format!("{theirs:.2} MB/s (feedparser)"),
+        format!("{:.0}x", ours / theirs),
+        "at least 20x",
+    );
     Ok(())
 }

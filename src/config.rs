@@ -83,6 +83,14 @@ struct RawSite {
     /// of the sources themselves and a built-in list.
     #[serde(default)]
     companies: Vec<String>,
+    /// With `full_text = "auto"`, an item whose feed text has fewer words
+    /// than this gets its article read from its page; default 150.
+    #[serde(default = "default_full_text_min_words")]
+    full_text_min_words: usize,
+    /// Most article pages read in one run, over all sources (the newest
+    /// items first); default 50.
+    #[serde(default = "default_full_text_max_pages")]
+    full_text_max_pages: usize,
 }
 
 fn default_language() -> String {
@@ -133,6 +141,12 @@ fn default_max_body() -> u64 {
 fn default_enabled() -> bool {
     true
 }
+fn default_full_text_min_words() -> usize {
+    150
+}
+fn default_full_text_max_pages() -> usize {
+    50
+}
 
 /// One `[[source]]` table as written in `sources.toml`.
 #[derive(Debug, Deserialize)]
@@ -156,6 +170,11 @@ struct RawSource {
     /// Replaces `[site] max_body_bytes` for this source.
     #[serde(default)]
     max_body_bytes: Option<u64>,
+    /// Whether to read each new item's article from its web page: `off`
+    /// (default), `on`, or `auto` (when the feed's text is shorter than
+    /// `[site] full_text_min_words`).
+    #[serde(default)]
+    full_text: FullText,
 }
 
 #[derive(Debug, Deserialize)]
@@ -228,6 +247,19 @@ pub enum SourceKind {
     Aggregator,
 }
 
+/// Whether a source's items get their article read from their web page.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FullText {
+    /// Never: items keep the feed's text.
+    #[default]
+    Off,
+    /// Always, for every new item.
+    On,
+    /// When the feed's text of an item is shorter than `full_text_min_words`.
+    Auto,
+}
+
 /// The resolved `[site]` table.
 #[derive(Debug, Clone)]
 pub struct Site {
@@ -269,6 +301,10 @@ pub struct Site {
     pub lock_wait: Duration,
     /// Extra company names for attributing aggregator articles.
     pub companies: Vec<String>,
+    /// Words of feed text below which `full_text = "auto"` reads the page.
+    pub full_text_min_words: usize,
+    /// Most article pages read in one run.
+    pub full_text_max_pages: usize,
 }
 
 /// Limits of one feed request.
@@ -297,6 +333,8 @@ pub struct Source {
     pub enabled: bool,
     /// Its request limits: the site's, or its own.
     pub limits: Limits,
+    /// Whether its items get their article read from their page.
+    pub full_text: FullText,
 }
 
 /// The whole resolved configuration.
@@ -458,6 +496,8 @@ fn resolve_site(raw: RawSite, file: &ConfigFile) -> Result<Site> {
         quiet_failures: raw.quiet_failures.max(1),
         lock_wait: Duration::from_secs(raw.lock_wait_secs),
         companies: raw.companies,
+        full_text_min_words: raw.full_text_min_words,
+        full_text_max_pages: raw.full_text_max_pages,
     })
 }
 
@@ -490,6 +530,7 @@ fn resolve_source(raw: RawSource, site: &Site, file: &ConfigFile) -> Result<Sour
         feed,
         enabled: raw.enabled,
         limits,
+        full_text: raw.full_text,
     })
 }
 
@@ -579,6 +620,44 @@ mod tests {
         );
         let err = parse(&text).unwrap_err().to_string();
         assert!(err.contains("line 9") && err.contains("http"), "{err}");
+    }
+
+    #[test]
+    fn the_project_configuration_reads_teasers_in_full() {
+        let text = include_str!("../sources.toml");
+        let config = parse(text).unwrap();
+        let mut auto: Vec<&str> = config
+            .sources
+            .iter()
+            .filter(|s| s.full_text == FullText::Auto)
+            .map(|s| s.name.as_str())
+            .collect();
+        auto.sort();
+        assert_eq!(auto, ["Google AI Blog", "Google DeepMind", "OpenAI Blog"]);
+    }
+
+    #[test]
+    fn full_text_is_off_unless_asked_for() {
+        let source = "[[source]]\nname = \"A\"\ncompany = \"A\"\nkind = \"company\"\nfeed = \"https://a.example/\"\n";
+        let config = parse(&format!("{SITE}{source}")).unwrap();
+        assert_eq!(config.sources[0].full_text, FullText::Off);
+        assert_eq!(config.site.full_text_min_words, 150);
+        assert_eq!(config.site.full_text_max_pages, 50);
+        let auto = parse(&format!("{SITE}{source}full_text = \"auto\"\n")).unwrap();
+        assert_eq!(auto.sources[0].full_text, FullText::Auto);
+    }
+
+    #[test]
+    fn an_unknown_full_text_mode_names_its_line_and_the_choices() {
+        let text = format!(
+            "{SITE}\n[[source]]\nname = \"A\"\ncompany = \"A\"\nkind = \"company\"\nfeed = \"https://a.example/\"\nfull_text = \"yes\"\n"
+        );
+        let err = parse(&text).unwrap_err().to_string();
+        assert!(err.contains("line 10"), "{err}");
+        assert!(
+            err.contains("`off`, `on`") && err.contains("`auto`"),
+            "{err}"
+        );
     }
 
     #[test]

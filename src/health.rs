@@ -45,6 +45,10 @@ pub struct SourceHealth {
     /// Items this source has stored, over all runs.
     #[serde(default)]
     pub items_stored: u64,
+    /// Why its articles were last not read from their pages, when the site
+    /// asked not to be (robots.txt); absent once pages are read again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub full_text_note: Option<String>,
 }
 
 impl Health {

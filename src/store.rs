@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use chrono_tz::Tz;
 
-use crate::item::{Item, ItemMeta};
+use crate::item::{Item, ItemMeta, TextFrom};
 use crate::slug::slugify;
 
 /// Reads a whole text file, naming it in the error.
@@ -206,9 +206,16 @@ impl ItemStore {
 
     /// Rewrites a stored item with what its source says now, if that
     /// changed: title, link, text, authors, tags and summary follow the feed;
-    /// id, dates, company, sources and file name stay.
+    /// id, dates, company, sources and file name stay. An item whose article
+    /// was read from its page keeps that article as its text.
     fn update(&mut self, path: &Path, fresh: Item) -> Result<Insert> {
         let mut item = Item::read(path)?;
+        // An article read from its page is never replaced by the feed's teaser.
+        let fresh = if item.meta.text_from == TextFrom::Page && fresh.meta.text_from.is_feed() {
+            fresh.keeping_article_of(&item)
+        } else {
+            fresh
+        };
         let meta = &mut item.meta;
         let changed = meta.title != fresh.meta.title
             || meta.url != fresh.meta.url
@@ -304,6 +311,8 @@ mod tests {
                 tags: vec![],
                 also_in: vec![],
                 summary: None,
+                text_from: TextFrom::Feed,
+                page_url: None,
             },
             body: body.into(),
         }
@@ -402,5 +411,47 @@ mod tests {
         );
         // Listed twice in one feed, it is not rewritten twice.
         assert_eq!(again.insert(changed, "x").unwrap(), Insert::Known);
+    }
+
+    #[test]
+    fn an_article_read_from_its_page_is_not_replaced_by_the_teaser() {
+        let (dir, mut store) = store();
+        let teaser = item(
+            "https://x.example/post-about-queues",
+            "Queues",
+            "2025-03-01T09:00:00Z",
+            "A short teaser.",
+        );
+        let article = crate::item::Article {
+            body: "The whole article, at length.".into(),
+            url: "https://x.example/post-about-queues".into(),
+            byline: Some("Ada".into()),
+        };
+        let Insert::Stored(path) = store
+            .insert(teaser.clone().with_article(article), "x")
+            .unwrap()
+        else {
+            panic!()
+        };
+        let stored = std::fs::read_to_string(&path).unwrap();
+
+        // The same teaser in a later run changes nothing.
+        let (mut again, _) = ItemStore::load(dir.path(), chrono_tz::UTC).unwrap();
+        assert_eq!(again.insert(teaser.clone(), "x").unwrap(), Insert::Known);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), stored);
+
+        // A changed teaser becomes the summary; the article stays.
+        let (mut later, _) = ItemStore::load(dir.path(), chrono_tz::UTC).unwrap();
+        let mut changed = teaser;
+        changed.body = "A better teaser.".into();
+        assert_eq!(
+            later.insert(changed, "x").unwrap(),
+            Insert::Updated(path.clone())
+        );
+        let now = Item::read(&path).unwrap();
+        assert_eq!(now.body.trim(), "The whole article, at length.");
+        assert_eq!(now.meta.summary.as_deref(), Some("A better teaser."));
+        assert_eq!(now.meta.text_from, TextFrom::Page);
+        assert_eq!(now.meta.authors, vec!["Ada".to_string()]);
     }
 }

@@ -291,6 +291,12 @@ pub fn word_count(text: &str) -> usize {
     text.split_whitespace().count()
 }
 
+/// Words of prose in a markdown document: its paragraphs, without code,
+/// headings, tables or the lines platforms add around an article.
+pub fn prose_words(markdown: &str) -> usize {
+    paragraphs(markdown).iter().map(|p| word_count(p)).sum()
+}
+
 /// English function words and the words every blog post uses, which say
 /// nothing about what a post is about.
 const STOP_WORDS: &[&str] = &[

@@ -243,6 +243,8 @@ mod tests {
             tags: vec![],
             also_in: vec![],
             summary: None,
+            text_from: Default::default(),
+            page_url: None,
         };
         Article::read(&Item {
             meta,

@@ -8,7 +8,9 @@
 //! to one host. A 429 or 503 with Retry-After is retried after the wait if
 //! the run's budget for waiting allows it. The body is read in chunks and
 //! abandoned as soon as it passes the size limit, so a compression bomb
-//! never fills memory.
+//! never fills memory. Article pages and `robots.txt` files go through the
+//! same client, slots and limits as feeds, asking for HTML or text instead;
+//! once a site's page times out, its other pages are not tried in that run.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -67,6 +69,28 @@ impl fmt::Display for FetchError {
 
 impl std::error::Error for FetchError {}
 
+/// What a request is for, which decides what it asks the server for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wanted {
+    /// A feed: RSS, Atom or JSON Feed.
+    Feed,
+    /// An article's web page.
+    Page,
+    /// A site's `robots.txt`.
+    Robots,
+}
+
+impl Wanted {
+    /// The Accept header of the request.
+    fn accept(self) -> &'static str {
+        match self {
+            Wanted::Feed => ACCEPT_FEED,
+            Wanted::Page => "text/html, application/xhtml+xml;q=0.9, */*;q=0.1",
+            Wanted::Robots => "text/plain, */*;q=0.1",
+        }
+    }
+}
+
 /// What a server answered.
 #[derive(Debug)]
 pub enum Answer {
@@ -101,6 +125,9 @@ pub struct Http {
     hosts: Arc<Mutex<HashMap<String, Arc<Semaphore>>>>,
     per_host: usize,
     retry_budget: Arc<Mutex<Duration>>,
+    /// Hosts whose article pages timed out in this run, with why: their
+    /// other pages are not tried.
+    failing_hosts: Arc<Mutex<HashMap<String, String>>>,
 }
 
 impl Http {
@@ -121,21 +148,39 @@ impl Http {
             hosts: Arc::default(),
             per_host: site.per_host,
             retry_budget: Arc::new(Mutex::new(site.retry_budget)),
+            failing_hosts: Arc::default(),
         })
     }
 
-    /// Gets `url`: conditionally when `validator` is given, retrying after
-    /// Retry-After within the run's budget.
+    /// Gets the feed at `url`: conditionally when `validator` is given,
+    /// retrying after Retry-After within the run's budget.
     pub async fn get(
         &self,
         url: &Url,
         limits: Limits,
         validator: Option<&Validator>,
     ) -> Result<Answer, FetchError> {
+        self.get_wanted(url, Wanted::Feed, limits, validator).await
+    }
+
+    /// Gets `url` as `get` does, asking for what `wanted` names.
+    pub async fn get_wanted(
+        &self,
+        url: &Url,
+        wanted: Wanted,
+        limits: Limits,
+        validator: Option<&Validator>,
+    ) -> Result<Answer, FetchError> {
         let mut attempt = 1;
         loop {
             let permits = self.permits(url).await;
-            let response = self.send(url, limits, validator).await?;
+            if wanted == Wanted::Page {
+                self.still_answering(url)?;
+            }
+            let response = self
+                .send(url, wanted, limits, validator)
+                .await
+                .map_err(|e| self.note_failure(url, wanted, e))?;
             let status = response.status();
             if status == StatusCode::NOT_MODIFIED {
                 if validator.is_none_or(Validator::is_empty) {
@@ -148,7 +193,8 @@ impl Http {
                 return self
                     .read(response, limits)
                     .await
-                    .map(|f| Answer::Fresh(Box::new(f)));
+                    .map(|f| Answer::Fresh(Box::new(f)))
+                    .map_err(|e| self.note_failure(url, wanted, e));
             }
             let refusal = FetchError::Status(
                 status.as_u16(),
@@ -182,11 +228,7 @@ impl Http {
 
     /// Waits for a free slot overall and on the URL's host.
     async fn permits(&self, url: &Url) -> (OwnedSemaphorePermit, OwnedSemaphorePermit) {
-        let host = format!(
-            "{}:{}",
-            url.host_str().unwrap_or(""),
-            url.port_or_known_default().unwrap_or(0)
-        );
+        let host = host_key(url);
         let host_slots = Arc::clone(
             self.hosts
                 .lock()
@@ -208,6 +250,7 @@ impl Http {
     async fn send(
         &self,
         url: &Url,
+        wanted: Wanted,
         limits: Limits,
         validator: Option<&Validator>,
     ) -> Result<reqwest::Response, FetchError> {
@@ -215,7 +258,7 @@ impl Http {
             .client
             .get(url.clone())
             .timeout(limits.timeout)
-            .header(header::ACCEPT, ACCEPT);
+            .header(header::ACCEPT, wanted.accept());
         if let Some(validator) = validator {
             if let Some(etag) = &validator.etag {
                 request = request.header(header::IF_NONE_MATCH, etag);
@@ -278,6 +321,30 @@ impl Http {
         }
     }
 
+    /// Refuses a page of a host that already failed to answer one in this
+    /// run: waiting out its timeout again would only slow the run down.
+    fn still_answering(&self, url: &Url) -> Result<(), FetchError> {
+        let failing = self.failing_hosts.lock().expect("failing hosts");
+        match failing.get(&host_key(url)) {
+            Some(why) => Err(FetchError::Network(format!(
+                "not tried, as another page of this site failed in this run ({why})"
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    /// Remembers a host whose page timed out (a page that fails otherwise
+    /// says nothing of the site's other pages).
+    fn note_failure(&self, url: &Url, wanted: Wanted, error: FetchError) -> FetchError {
+        if wanted == Wanted::Page && matches!(error, FetchError::Timeout(_)) {
+            let mut failing = self.failing_hosts.lock().expect("failing hosts");
+            failing
+                .entry(host_key(url))
+                .or_insert_with(|| error.to_string());
+        }
+        error
+    }
+
     /// Takes `wait` from the run's budget for Retry-After, or says why not.
     fn spend(&self, wait: Duration) -> Result<Duration, String> {
         let mut budget = self.retry_budget.lock().expect("retry budget");
@@ -293,9 +360,18 @@ impl Http {
     }
 }
 
-/// What digest asks servers for: feeds first, anything else last.
-const ACCEPT: &str = "application/rss+xml, application/atom+xml, application/feed+json, \
+/// What digest asks servers for feeds: feeds first, anything else last.
+const ACCEPT_FEED: &str = "application/rss+xml, application/atom+xml, application/feed+json, \
                       application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1";
+
+/// The host and port of a URL: what per-host limits count.
+fn host_key(url: &Url) -> String {
+    format!(
+        "{}:{}",
+        url.host_str().unwrap_or(""),
+        url.port_or_known_default().unwrap_or(0)
+    )
+}
 
 /// The wait a Retry-After header asks for: seconds, or an HTTP date.
 fn retry_after(headers: &header::HeaderMap) -> Option<Duration> {

@@ -8,14 +8,21 @@
 //! problem: one warning naming it and the cause, a mark in its health, and
 //! the run goes on. With `quiet`, a failing source is reported only once,
 //! when it has failed `quiet_failures` runs in a row.
+//!
+//! Between reading the feeds and storing their items, the new items of
+//! sources that ask for full text get their articles read from their pages
+//! (see [`fulltext`]); an item whose page fails keeps the feed's text.
 
+pub mod fulltext;
 pub mod http;
 pub mod normalize;
+pub mod page;
 pub mod parse;
+pub mod robots;
 pub mod state;
 
 use anyhow::Result;
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, SecondsFormat};
 use futures_util::future::join_all;
 use tracing::{debug, info, warn};
 use url::Url;
@@ -23,11 +30,13 @@ use url::Url;
 use crate::company::Companies;
 use crate::config::{Config, Source};
 use crate::health::{Health, SourceHealth};
+use crate::item::Item;
 use crate::layout::Layout;
 use crate::store::{Insert, ItemStore};
-use crate::text::count;
+use crate::text::{self, count};
 use http::{Answer, Fetched, Http};
-use state::Validators;
+use page::PageArticle;
+use state::{Validator, Validators};
 
 /// How a fetch run should behave.
 #[derive(Debug, Default, Clone, Copy)]
@@ -58,6 +67,8 @@ pub struct SourceCounts {
     pub not_modified: bool,
     /// Bytes of body received.
     pub bytes: usize,
+    /// New items stored with the article read from their page.
+    pub pages: usize,
 }
 
 /// The outcome of a fetch run, source by source in the order of the config.
@@ -65,6 +76,10 @@ pub struct SourceCounts {
 pub struct FetchReport {
     /// One outcome per enabled source.
     pub outcomes: Vec<SourceOutcome>,
+    /// Article pages fetched (or tried) in this run.
+    pub pages_read: usize,
+    /// Items that wanted their page but were past `full_text_max_pages`.
+    pub pages_left_out: usize,
 }
 
 impl FetchReport {
@@ -86,6 +101,27 @@ impl FetchReport {
     pub fn failures(&self) -> usize {
         self.outcomes.iter().filter(|o| o.result.is_err()).count()
     }
+
+    /// Items stored with the article read from their page in this run.
+    pub fn pages_used(&self) -> usize {
+        self.counts().map(|c| c.pages).sum()
+    }
+
+    /// One line on the pages read: how many gave the item's text.
+    pub fn pages_summary(&self) -> String {
+        let mut line = format!(
+            "read {}: {} became the item's text",
+            count(self.pages_read, "article page"),
+            self.pages_used()
+        );
+        if self.pages_left_out > 0 {
+            line.push_str(&format!(
+                "; {} left out by full_text_max_pages",
+                count(self.pages_left_out, "item")
+            ));
+        }
+        line
+    }
 }
 
 /// Fetches every enabled source and stores their new items.
@@ -104,48 +140,55 @@ pub fn run(
     let mut validators: Validators = state::load(&validators_path);
     let mut health: Health = state::load(&health_path);
 
+    // Every feed at once, then each read into items in the order of the config.
     let sources: Vec<&Source> = config.enabled_sources().collect();
-    let answers = fetch_all(config, &sources, &validators)?;
+    let http = Http::new(&user_agent(config), &config.site)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let answers = runtime.block_on(fetch_feeds(&http, &sources, &validators));
     let companies = Companies::new(config);
+    let feeds: Vec<std::result::Result<FeedItems, String>> = sources
+        .iter()
+        .zip(answers)
+        .map(|(source, answer)| read_answer(source, answer, &companies, now))
+        .collect();
+
+    // The articles of new teaser items, from their pages.
+    let (chosen, left_out) = fulltext::choose(
+        page_candidates(&store, config, &sources, &feeds),
+        config.site.full_text_max_pages,
+    );
+    let mut pages = runtime.block_on(fulltext::read(&http, &chosen));
+    pages.left_out = left_out;
+    let pages_read = pages.read.len();
+
+    let stamp = now.to_rfc3339_opts(SecondsFormat::Secs, true);
     let mut report = FetchReport::default();
-    for (source, answer) in sources.iter().zip(answers) {
-        let result = match answer {
-            Ok(Answer::NotModified) => Ok(SourceCounts {
-                not_modified: true,
-                ..Default::default()
-            }),
-            Ok(Answer::Fresh(fetched)) => {
-                let stored = store_feed(&mut store, source, &fetched, &companies, now);
-                if stored.is_ok() && fetched.cut_off.is_none() && !fetched.validator.is_empty() {
-                    validators
-                        .feeds
-                        .insert(source.feed.to_string(), fetched.validator.clone());
-                }
-                stored.map_err(|e| format!("{e:#}"))
-            }
-            Err(e) => Err(e.to_string()),
-        };
+    for (index, (source, feed)) in sources.iter().zip(feeds).enumerate() {
         let record = health.sources.entry(source.name.clone()).or_default();
+        note_full_text(record, source, index, &pages, &stamp, options);
+        let result = feed.and_then(|feed| {
+            let validator = feed.validator.clone();
+            let stored = store_items(&mut store, source, feed, &mut pages);
+            if stored.is_ok()
+                && let Some(validator) = validator
+            {
+                validators.feeds.insert(source.feed.to_string(), validator);
+            }
+            stored.map_err(|e| format!("{e:#}"))
+        });
         note_outcome(record, &result, now);
-        if let Err(cause) = &result
-            && (!options.quiet || record.consecutive_failures == config.site.quiet_failures)
-        {
-            let runs = record.consecutive_failures;
-            let streak = if runs > 1 {
-                format!(" ({runs} runs in a row)")
-            } else {
-                String::new()
-            };
-            warn!(
-                "source \"{}\" ({}): {cause}{streak}",
-                source.name, source.feed
-            );
+        if let Err(cause) = &result {
+            warn_failure(record, source, cause, config, options);
         }
         report.outcomes.push(SourceOutcome {
             source: source.name.clone(),
             result,
         });
     }
+    report.pages_read = pages_read;
+    report.pages_left_out = pages.left_out;
 
     for source in &config.sources {
         let stored = store
@@ -167,7 +210,20 @@ pub fn run(
         count(report.new_items(), "new item"),
         report.failures()
     );
+    if report.pages_read + report.pages_left_out > 0 {
+        info!("{}", report.pages_summary());
+    }
     Ok(report)
+}
+
+/// What digest tells servers it is.
+fn user_agent(config: &Config) -> String {
+    format!(
+        "{}/{} (+{}; daily engineering digest)",
+        robots::AGENT,
+        env!("CARGO_PKG_VERSION"),
+        config.site.base_url
+    )
 }
 
 /// Records a source's outcome in its health.
@@ -189,36 +245,108 @@ fn note_outcome(
     }
 }
 
-/// Gets every source's feed concurrently; answers come back in source order.
-fn fetch_all(
+/// Warns that a source failed; with `quiet`, only when it has failed
+/// `quiet_failures` runs in a row.
+fn warn_failure(
+    record: &SourceHealth,
+    source: &Source,
+    cause: &str,
     config: &Config,
+    options: FetchOptions,
+) {
+    let runs = record.consecutive_failures;
+    if options.quiet && runs != config.site.quiet_failures {
+        return;
+    }
+    let streak = if runs > 1 {
+        format!(" ({runs} runs in a row)")
+    } else {
+        String::new()
+    };
+    warn!(
+        "source \"{}\" ({}): {cause}{streak}",
+        source.name, source.feed
+    );
+}
+
+/// Records in a source's health whether its site let its pages be read, and
+/// warns when it did not (with `quiet`, only when that is news).
+fn note_full_text(
+    record: &mut SourceHealth,
+    source: &Source,
+    index: usize,
+    pages: &fulltext::Pages,
+    stamp: &str,
+    options: FetchOptions,
+) {
+    if pages.allowed.contains(&index) {
+        record.full_text_note = None;
+    }
+    let Some(why) = pages.refused.get(&index) else {
+        return;
+    };
+    if !options.quiet || record.full_text_note.is_none() {
+        warn!(
+            "source \"{}\": {why}; its new items keep the feed's text in this run",
+            source.name
+        );
+    }
+    record.full_text_note = Some(format!("{stamp}: {why}; full text off for that run"));
+}
+
+/// Gets every source's feed concurrently; answers come back in source order.
+async fn fetch_feeds(
+    http: &Http,
     sources: &[&Source],
     validators: &Validators,
-) -> Result<Vec<std::result::Result<Answer, http::FetchError>>> {
-    let user_agent = format!(
-        "digest/{} (+{}; daily engineering digest)",
-        env!("CARGO_PKG_VERSION"),
-        config.site.base_url
-    );
-    let http = Http::new(&user_agent, &config.site)?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
+) -> Vec<std::result::Result<Answer, http::FetchError>> {
     let requests = sources.iter().map(|source| {
         let validator = validators.feeds.get(source.feed.as_str());
         http.get(&source.feed, source.limits, validator)
     });
-    Ok(runtime.block_on(join_all(requests)))
+    join_all(requests).await
 }
 
-/// Parses one answer and stores its new items.
-fn store_feed(
-    store: &mut ItemStore,
+/// A source's feed, read into items and not stored yet.
+struct FeedItems {
+    /// Its items, in feed order.
+    items: Vec<Item>,
+    /// Entries, bytes, and whether it was not modified.
+    counts: SourceCounts,
+    /// The validators to remember once its items are stored.
+    validator: Option<Validator>,
+}
+
+/// Reads a source's answer into items, or says why it failed.
+fn read_answer(
+    source: &Source,
+    answer: std::result::Result<Answer, http::FetchError>,
+    companies: &Companies,
+    now: DateTime<FixedOffset>,
+) -> std::result::Result<FeedItems, String> {
+    match answer {
+        Ok(Answer::NotModified) => Ok(FeedItems {
+            items: Vec::new(),
+            counts: SourceCounts {
+                not_modified: true,
+                ..Default::default()
+            },
+            validator: None,
+        }),
+        Ok(Answer::Fresh(fetched)) => {
+            read_feed(source, &fetched, companies, now).map_err(|e| format!("{e:#}"))
+        }
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Parses one answer into items.
+fn read_feed(
     source: &Source,
     fetched: &Fetched,
     companies: &Companies,
     now: DateTime<FixedOffset>,
-) -> Result<SourceCounts> {
+) -> Result<FeedItems> {
     let parsed = parse::parse(&fetched.body, fetched.content_type.as_deref()).map_err(|e| {
         let cause = fetched
             .cut_off
@@ -245,13 +373,63 @@ fn store_feed(
         companies,
         now,
     };
-    let items = normalizer.items(&parsed, &document);
-    let mut counts = SourceCounts {
-        entries: parsed.feed.entries.len(),
-        bytes: fetched.body.len(),
-        ..Default::default()
-    };
-    for item in items {
+    let remember = fetched.cut_off.is_none() && !fetched.validator.is_empty();
+    Ok(FeedItems {
+        items: normalizer.items(&parsed, &document),
+        counts: SourceCounts {
+            entries: parsed.feed.entries.len(),
+            bytes: fetched.body.len(),
+            ..Default::default()
+        },
+        validator: remember.then(|| fetched.validator.clone()),
+    })
+}
+
+/// The new items of every source that wants their articles read from their pages.
+fn page_candidates(
+    store: &ItemStore,
+    config: &Config,
+    sources: &[&Source],
+    feeds: &[std::result::Result<FeedItems, String>],
+) -> Vec<fulltext::Candidate> {
+    let mut candidates = Vec::new();
+    for (index, (source, feed)) in sources.iter().zip(feeds).enumerate() {
+        let Ok(feed) = feed else { continue };
+        for item in &feed.items {
+            let new = store.find_duplicate(&item.meta).is_none();
+            let url = Url::parse(&item.meta.url)
+                .ok()
+                .filter(|u| matches!(u.scheme(), "http" | "https"));
+            if let Some(url) = url
+                && new
+                && fulltext::wants_page(source, item, config.site.full_text_min_words)
+            {
+                candidates.push(fulltext::Candidate {
+                    source: index,
+                    id: item.meta.id.clone(),
+                    url,
+                    published: item.meta.published,
+                    limits: source.limits,
+                });
+            }
+        }
+    }
+    candidates
+}
+
+/// Stores a source's items, each with its article when its page gave one.
+fn store_items(
+    store: &mut ItemStore,
+    source: &Source,
+    feed: FeedItems,
+    pages: &mut fulltext::Pages,
+) -> Result<SourceCounts> {
+    let mut counts = feed.counts;
+    for item in feed.items {
+        let item = match pages.read.remove(&item.meta.id) {
+            Some(article) => with_page(source, item, article, &mut counts),
+            None => item,
+        };
         match store.insert(item, &source.slug)? {
             Insert::Stored(_) => counts.new += 1,
             Insert::Updated(path) => {
@@ -262,6 +440,36 @@ fn store_feed(
         }
     }
     Ok(counts)
+}
+
+/// The item with the article its page gave, when that says more than the
+/// feed; otherwise the item as the feed gave it, and one warning.
+fn with_page(
+    source: &Source,
+    mut item: Item,
+    article: std::result::Result<PageArticle, String>,
+    counts: &mut SourceCounts,
+) -> Item {
+    let feed_words = text::prose_words(&item.body);
+    let why = match article {
+        Ok(page) if page.words > feed_words => {
+            counts.pages += 1;
+            if item.meta.title == normalize::UNTITLED && !page.title.is_empty() {
+                item.meta.title = page.title;
+            }
+            return item.with_article(page.article);
+        }
+        Ok(page) => format!(
+            "its page gives less text than the feed ({} against {feed_words})",
+            count(page.words, "word")
+        ),
+        Err(why) => why,
+    };
+    warn!(
+        "source \"{}\": item \"{}\" ({}): {why}; the feed's text is kept",
+        source.name, item.meta.title, item.meta.url
+    );
+    item
 }
 
 /// The address relative links in a document are resolved against: its

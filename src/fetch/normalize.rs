@@ -10,10 +10,10 @@ use crate::company::Companies;
 use crate::config::{Source, SourceKind};
 use crate::html;
 use crate::identity;
-use crate::item::{Item, ItemMeta};
+use crate::item::{Item, ItemMeta, MAX_SUMMARY, TextFrom, cut_chars};
 
-/// Longest summary kept in front matter, in characters.
-const MAX_SUMMARY: usize = 2000;
+/// The title of an item that has none.
+pub const UNTITLED: &str = "Untitled";
 /// Most tags kept per item.
 const MAX_TAGS: usize = 20;
 
@@ -89,7 +89,7 @@ impl Normalizer<'_> {
             return None;
         }
         if title.is_empty() {
-            title = "Untitled".into();
+            title = UNTITLED.into();
         }
 
         let date = entry
@@ -137,6 +137,8 @@ impl Normalizer<'_> {
             also_in: Vec::new(),
             updated: None,
             summary,
+            text_from: TextFrom::Feed,
+            page_url: None,
         };
         Some(Item { meta, body })
     }
@@ -174,13 +176,6 @@ fn first_words(text: &str, count: usize) -> String {
         .take(count)
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-fn cut_chars(text: &str, limit: usize) -> String {
-    match text.char_indices().nth(limit) {
-        Some((end, _)) => format!("{}…", &text[..end]),
-        None => text.to_string(),
-    }
 }
 
 /// Non-empty values in first-seen order, without repeats, at most `limit`.

@@ -62,3 +62,19 @@ pub fn save<T: Serialize>(path: &Path, value: &T) -> Result<()> {
     text.push('\n');
     write_atomic(path, text.as_bytes())
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::health::Health;
+
+    #[test]
+    fn health_written_before_full_text_still_reads() {
+        let old = r#"{"sources":{"A":{"last_success":"2025-07-23T06:00:00Z","last_error":null,
+            "last_error_at":null,"consecutive_failures":0,"items_stored":4}}}"#;
+        let health: Health = serde_json::from_str(old).unwrap();
+        assert_eq!(health.sources["A"].items_stored, 4);
+        assert_eq!(health.sources["A"].full_text_note, None);
+        let written = serde_json::to_string(&health).unwrap();
+        assert!(!written.contains("full_text_note"), "{written}");
+    }
+}

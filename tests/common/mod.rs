@@ -361,6 +361,13 @@ impl TestSite {
         TestSite { dir }
     }
 
+    /// A site whose `sources.toml` is `config`, as given.
+    pub fn from_config(config: &str) -> TestSite {
+        let dir = tempfile::tempdir().expect("temporary site");
+        std::fs::write(dir.path().join("sources.toml"), config).unwrap();
+        TestSite { dir }
+    }
+
     /// The site's directory.
     pub fn path(&self) -> &Path {
         self.dir.path()
