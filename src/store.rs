@@ -22,8 +22,10 @@ pub fn read_text(path: &Path) -> Result<String> {
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder,
-/// flushed to disk and renamed into place: readers see the old file or the
-/// new one, never a part.
+/// renamed into place: readers, and a run killed at any moment, see the old
+/// file or the new one, never a part. (Files are not flushed to the disk
+/// one by one: against a power cut, the file system's own ordering of
+/// writes and renames applies.)
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path
         .parent()
@@ -36,9 +38,6 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
     file.write_all(bytes)
         .with_context(|| format!("cannot write {}", path.display()))?;
-    file.as_file()
-        .sync_all()
-        .with_context(|| format!("cannot flush {}", path.display()))?;
     file.persist(path)
         .with_context(|| format!("cannot move into place {}", path.display()))?;
     Ok(())
@@ -111,6 +110,8 @@ pub struct ItemStore {
     /// Ids stored or updated in this run: a feed that lists an article
     /// twice does not make it change back and forth.
     touched: HashSet<String>,
+    /// Files decided in this run and not written yet (see [`ItemStore::flush`]).
+    pending: HashMap<PathBuf, Item>,
 }
 
 impl ItemStore {
@@ -125,6 +126,7 @@ impl ItemStore {
             by_title: HashMap::new(),
             paths: HashSet::new(),
             touched: HashSet::new(),
+            pending: HashMap::new(),
         };
         let mut problems = Vec::new();
         for path in markdown_files(root)? {
@@ -195,13 +197,49 @@ impl ItemStore {
         }
         let path = self.free_path(&item.meta, source_slug);
         self.touched.insert(item.meta.id.clone());
-        write_atomic(&path, item.to_text()?.as_bytes())?;
         self.paths.insert(path.clone());
         self.index(StoredItem {
-            meta: item.meta,
+            meta: item.meta.clone(),
             path: path.clone(),
         });
+        self.pending.insert(path.clone(), item);
         Ok(Insert::Stored(path))
+    }
+
+    /// Writes every file decided since the last flush, several at a time
+    /// (each through a temporary file renamed into place). Until then the
+    /// store knows the items but their files are not on disk.
+    pub fn flush(&mut self) -> Result<()> {
+        let pending: Vec<(PathBuf, Item)> = self.pending.drain().collect();
+        let threads = std::thread::available_parallelism()
+            .map_or(2, |n| n.get())
+            .min(8);
+        let chunk = pending.len().div_ceil(threads).max(1);
+        std::thread::scope(|scope| {
+            let writers: Vec<_> = pending
+                .chunks(chunk)
+                .map(|files| {
+                    scope.spawn(move || -> Result<()> {
+                        for (path, item) in files {
+                            write_atomic(path, item.to_text()?.as_bytes())?;
+                        }
+                        Ok(())
+                    })
+                })
+                .collect();
+            writers
+                .into_iter()
+                .try_for_each(|w| w.join().expect("a writer thread panicked"))
+        })
+    }
+
+    /// The item at `path`, as decided in this run or else as on disk, and
+    /// whether it was waiting to be written.
+    fn current(&mut self, path: &Path) -> Result<(Item, bool)> {
+        match self.pending.remove(path) {
+            Some(item) => Ok((item, true)),
+            None => Ok((Item::read(path)?, false)),
+        }
     }
 
     /// Rewrites a stored item with what its source says now, if that
@@ -209,7 +247,7 @@ impl ItemStore {
     /// id, dates, company, sources and file name stay. An item whose article
     /// was read from its page keeps that article as its text.
     fn update(&mut self, path: &Path, fresh: Item) -> Result<Insert> {
-        let mut item = Item::read(path)?;
+        let (mut item, was_pending) = self.current(path)?;
         // An article read from its page is never replaced by the feed's teaser.
         let fresh = if item.meta.text_from == TextFrom::Page && fresh.meta.text_from.is_feed() {
             fresh.keeping_article_of(&item)
@@ -224,6 +262,9 @@ impl ItemStore {
             || meta.tags != fresh.meta.tags
             || meta.summary != fresh.meta.summary;
         if !changed {
+            if was_pending {
+                self.pending.insert(path.to_path_buf(), item);
+            }
             return Ok(Insert::Known);
         }
         meta.title = fresh.meta.title;
@@ -233,23 +274,23 @@ impl ItemStore {
         meta.summary = fresh.meta.summary;
         meta.updated = Some(fresh.meta.first_seen);
         item.body = fresh.body;
-        write_atomic(path, item.to_text()?.as_bytes())?;
         if let Some(&i) = self.by_id.get(&item.meta.id) {
-            self.items[i].meta = item.meta;
+            self.items[i].meta = item.meta.clone();
         }
+        self.pending.insert(path.to_path_buf(), item);
         Ok(Insert::Updated(path.to_path_buf()))
     }
 
     /// Adds `source` to the `also_in` list of the item stored at `path`,
     /// keeping everything else in the file as it is.
     fn record_also_in(&mut self, path: &Path, id: &str, source: String) -> Result<()> {
-        let mut item = Item::read(path)?;
+        let (mut item, _) = self.current(path)?;
         item.meta.also_in.push(source);
         item.meta.also_in.sort();
-        write_atomic(path, item.to_text()?.as_bytes())?;
         if let Some(&i) = self.by_id.get(id) {
-            self.items[i].meta = item.meta;
+            self.items[i].meta = item.meta.clone();
         }
+        self.pending.insert(path.to_path_buf(), item);
         Ok(())
     }
 
@@ -385,6 +426,7 @@ mod tests {
         let Insert::Stored(path) = store.insert(original, "x").unwrap() else {
             panic!()
         };
+        store.flush().unwrap();
         let (mut again, _) = ItemStore::load(dir.path(), chrono_tz::UTC).unwrap();
         let mut changed = item(
             "https://x.example/post-about-caches",
@@ -397,6 +439,7 @@ mod tests {
             again.insert(changed.clone(), "x").unwrap(),
             Insert::Updated(path.clone())
         );
+        again.flush().unwrap();
         let stored = Item::read(&path).unwrap();
         assert_eq!(stored.meta.title, "Caches, revised");
         assert_eq!(stored.body.trim(), "New text.");
@@ -433,6 +476,7 @@ mod tests {
         else {
             panic!()
         };
+        store.flush().unwrap();
         let stored = std::fs::read_to_string(&path).unwrap();
 
         // The same teaser in a later run changes nothing.
@@ -448,6 +492,7 @@ mod tests {
             later.insert(changed, "x").unwrap(),
             Insert::Updated(path.clone())
         );
+        later.flush().unwrap();
         let now = Item::read(&path).unwrap();
         assert_eq!(now.body.trim(), "The whole article, at length.");
         assert_eq!(now.meta.summary.as_deref(), Some("A better teaser."));

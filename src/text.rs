@@ -10,6 +10,20 @@ use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use rust_stemmers::{Algorithm, Stemmer};
 use std::sync::OnceLock;
 
+/// All the text of a markdown document, as one line of plain text: what a
+/// reader sees, without markup, links' addresses or images.
+pub fn plain(markdown: &str) -> String {
+    let mut text = String::with_capacity(markdown.len());
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => text.push(' '),
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// The prose paragraphs of a markdown document, as plain text.
 pub fn paragraphs(markdown: &str) -> Vec<String> {
     let mut found = Vec::new();

@@ -301,6 +301,37 @@ fn the_same_article_from_two_sources_is_stored_once() {
 }
 
 #[test]
+fn a_source_added_later_is_recorded_on_articles_already_stored() {
+    let server = FeedServer::start();
+    let feed = server.serve_fixture("feeds/netflix-techblog-2021.xml");
+    let one = TestSource {
+        name: "Netflix Tech Blog",
+        company: "Netflix",
+        kind: "company",
+        feed: feed.clone(),
+    };
+    let site = TestSite::new(&[one]);
+    site.digest_ok(&["fetch"]);
+    site.digest_ok(&["fetch"]);
+    let config = site.path().join("sources.toml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str(&format!(
+        "\n[[source]]\nname = \"The Netflix Tech Blog\"\ncompany = \"Netflix\"\nkind = \"company\"\nfeed = \"{feed}\"\n"
+    ));
+    std::fs::write(&config, text).unwrap();
+    site.digest_ok(&["fetch"]);
+    let items = site.files("content/items");
+    assert_eq!(items.len(), 10);
+    for bytes in items.values() {
+        let text = String::from_utf8_lossy(bytes);
+        assert_eq!(
+            front_value(&text, "also_in").as_deref(),
+            Some("[\"The Netflix Tech Blog\"]")
+        );
+    }
+}
+
+#[test]
 fn an_edition_edited_by_hand_is_kept() {
     let server = FeedServer::start();
     let site = TestSite::new(&[TestSource {

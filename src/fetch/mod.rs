@@ -21,9 +21,12 @@ pub mod parse;
 pub mod robots;
 pub mod state;
 
+use std::collections::HashMap;
+
 use anyhow::Result;
 use chrono::{DateTime, FixedOffset, SecondsFormat};
-use futures_util::future::join_all;
+use futures_util::StreamExt;
+use futures_util::stream::FuturesUnordered;
 use tracing::{debug, info, warn};
 use url::Url;
 
@@ -131,10 +134,16 @@ pub fn run(
     now: DateTime<FixedOffset>,
     options: FetchOptions,
 ) -> Result<FetchReport> {
+    let started = std::time::Instant::now();
     let (mut store, problems) = ItemStore::load(&layout.items_dir(), config.site.timezone)?;
     for problem in problems {
         warn!("{problem:#}; fix or delete the file (it is kept as it is)");
     }
+    debug!(
+        "read {} items in {} ms",
+        store.items().len(),
+        started.elapsed().as_millis()
+    );
     let validators_path = layout.state_dir().join("http.json");
     let health_path = layout.state_dir().join("health.json");
     let mut validators: Validators = state::load(&validators_path);
@@ -146,13 +155,23 @@ pub fn run(
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let answers = runtime.block_on(fetch_feeds(&http, &sources, &validators));
     let companies = Companies::new(config);
-    let feeds: Vec<std::result::Result<FeedItems, String>> = sources
-        .iter()
-        .zip(answers)
-        .map(|(source, answer)| read_answer(source, answer, &companies, now))
-        .collect();
+    let entries_path = layout.state_dir().join("entries.json");
+    let mut fingerprints: state::Fingerprints = state::load(&entries_path);
+    let known = fingerprints.entries.clone().into_iter().collect();
+    let reading = Reading {
+        companies: &companies,
+        now,
+        known: &known,
+    };
+    let reader = |source: &Source, answer| read_answer(source, answer, &reading);
+    let started = std::time::Instant::now();
+    let feeds = fetch_and_read(&runtime, &http, &sources, &validators, reader);
+    debug!(
+        "fetched and read {} feeds in {} ms",
+        feeds.len(),
+        started.elapsed().as_millis()
+    );
 
     // The articles of new teaser items, from their pages.
     let (chosen, left_out) = fulltext::choose(
@@ -164,17 +183,22 @@ pub fn run(
     let pages_read = pages.read.len();
 
     let stamp = now.to_rfc3339_opts(SecondsFormat::Secs, true);
+    let started = std::time::Instant::now();
     let mut report = FetchReport::default();
     for (index, (source, feed)) in sources.iter().zip(feeds).enumerate() {
         let record = health.sources.entry(source.name.clone()).or_default();
         note_full_text(record, source, index, &pages, &stamp, options);
         let result = feed.and_then(|feed| {
             let validator = feed.validator.clone();
+            let prints = feed.fingerprints.clone();
             let stored = store_items(&mut store, source, feed, &mut pages);
-            if stored.is_ok()
-                && let Some(validator) = validator
-            {
-                validators.feeds.insert(source.feed.to_string(), validator);
+            if stored.is_ok() {
+                fingerprints.entries.extend(prints);
+                if let Some(validator) = validator {
+                    validators
+                        .feeds
+                        .insert(state::validator_key(source), validator);
+                }
             }
             stored.map_err(|e| format!("{e:#}"))
         });
@@ -187,22 +211,21 @@ pub fn run(
             result,
         });
     }
+    store.flush()?;
     report.pages_read = pages_read;
     report.pages_left_out = pages.left_out;
+    debug!("stored the items in {} ms", started.elapsed().as_millis());
 
+    let mut stored: HashMap<&str, u64> = HashMap::new();
+    for item in store.items() {
+        *stored.entry(item.meta.source.as_str()).or_default() += 1;
+    }
     for source in &config.sources {
-        let stored = store
-            .items()
-            .iter()
-            .filter(|s| s.meta.source == source.name)
-            .count();
-        health
-            .sources
-            .entry(source.name.clone())
-            .or_default()
-            .items_stored = stored as u64;
+        let record = health.sources.entry(source.name.clone()).or_default();
+        record.items_stored = stored.get(source.name.as_str()).copied().unwrap_or(0);
     }
     state::save(&validators_path, &validators)?;
+    state::save(&entries_path, &fingerprints)?;
     state::save(&health_path, &health)?;
     info!(
         "fetched {}: {}, {} failed",
@@ -294,17 +317,65 @@ fn note_full_text(
     record.full_text_note = Some(format!("{stamp}: {why}; full text off for that run"));
 }
 
-/// Gets every source's feed concurrently; answers come back in source order.
-async fn fetch_feeds(
+/// Gets every source's feed concurrently and reads each answer into items
+/// as soon as it arrives, on as many threads as there are cores, so that
+/// parsing overlaps the network; results come back in source order.
+fn fetch_and_read<F>(
+    runtime: &tokio::runtime::Runtime,
     http: &Http,
     sources: &[&Source],
     validators: &Validators,
-) -> Vec<std::result::Result<Answer, http::FetchError>> {
-    let requests = sources.iter().map(|source| {
-        let validator = validators.feeds.get(source.feed.as_str());
-        http.get(&source.feed, source.limits, validator)
-    });
-    join_all(requests).await
+    read: F,
+) -> Vec<std::result::Result<FeedItems, String>>
+where
+    F: Fn(
+            &Source,
+            std::result::Result<Answer, http::FetchError>,
+        ) -> std::result::Result<FeedItems, String>
+        + Sync,
+{
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let receiver = std::sync::Mutex::new(receiver);
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let mut feeds: Vec<(usize, std::result::Result<FeedItems, String>)> =
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut done = Vec::new();
+                        while let Ok((index, answer)) = receiver.lock().expect("queue").recv() {
+                            done.push((index, read(sources[index], answer)));
+                        }
+                        done
+                    })
+                })
+                .collect();
+            runtime.block_on(async {
+                let mut requests: FuturesUnordered<_> = sources
+                    .iter()
+                    .enumerate()
+                    .map(|(index, source)| {
+                        let validator = validators.feeds.get(&state::validator_key(source));
+                        async move {
+                            (
+                                index,
+                                http.get(&source.feed, source.limits, validator).await,
+                            )
+                        }
+                    })
+                    .collect();
+                while let Some(answer) = requests.next().await {
+                    let _ = sender.send(answer);
+                }
+            });
+            drop(sender);
+            workers
+                .into_iter()
+                .flat_map(|w| w.join().expect("a reader thread panicked"))
+                .collect()
+        });
+    feeds.sort_by_key(|(index, _)| *index);
+    feeds.into_iter().map(|(_, feed)| feed).collect()
 }
 
 /// A source's feed, read into items and not stored yet.
@@ -315,14 +386,25 @@ struct FeedItems {
     counts: SourceCounts,
     /// The validators to remember once its items are stored.
     validator: Option<Validator>,
+    /// Fingerprints of its entries, to remember once its items are stored.
+    fingerprints: Vec<(String, String)>,
+}
+
+/// What reading feeds into items needs, shared by the reading threads.
+struct Reading<'a> {
+    /// Names for attributing aggregators' articles.
+    companies: &'a Companies,
+    /// The time of this run.
+    now: DateTime<FixedOffset>,
+    /// Fingerprints of the entries stored in earlier runs, by id.
+    known: &'a HashMap<String, String>,
 }
 
 /// Reads a source's answer into items, or says why it failed.
 fn read_answer(
     source: &Source,
     answer: std::result::Result<Answer, http::FetchError>,
-    companies: &Companies,
-    now: DateTime<FixedOffset>,
+    reading: &Reading,
 ) -> std::result::Result<FeedItems, String> {
     match answer {
         Ok(Answer::NotModified) => Ok(FeedItems {
@@ -332,21 +414,17 @@ fn read_answer(
                 ..Default::default()
             },
             validator: None,
+            fingerprints: Vec::new(),
         }),
         Ok(Answer::Fresh(fetched)) => {
-            read_feed(source, &fetched, companies, now).map_err(|e| format!("{e:#}"))
+            read_feed(source, &fetched, reading).map_err(|e| format!("{e:#}"))
         }
         Err(e) => Err(e.to_string()),
     }
 }
 
 /// Parses one answer into items.
-fn read_feed(
-    source: &Source,
-    fetched: &Fetched,
-    companies: &Companies,
-    now: DateTime<FixedOffset>,
-) -> Result<FeedItems> {
+fn read_feed(source: &Source, fetched: &Fetched, reading: &Reading) -> Result<FeedItems> {
     let parsed = parse::parse(&fetched.body, fetched.content_type.as_deref()).map_err(|e| {
         let cause = fetched
             .cut_off
@@ -370,12 +448,14 @@ fn read_feed(
     let document = document_base(fetched);
     let normalizer = normalize::Normalizer {
         source,
-        companies,
-        now,
+        companies: reading.companies,
+        now: reading.now,
     };
     let remember = fetched.cut_off.is_none() && !fetched.validator.is_empty();
+    let fresh = normalizer.fresh_items(&parsed, &document, reading.known);
     Ok(FeedItems {
-        items: normalizer.items(&parsed, &document),
+        items: fresh.items,
+        fingerprints: fresh.fingerprints,
         counts: SourceCounts {
             entries: parsed.feed.entries.len(),
             bytes: fetched.body.len(),

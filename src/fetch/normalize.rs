@@ -1,6 +1,8 @@
 //! From a feed entry to an item: absolute links, plain-text title, a date
 //! with its offset, sanitised HTML converted to markdown, and an id.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, FixedOffset};
 use feed_rs::model::{Entry, FeedType, Text};
 use url::Url;
@@ -11,11 +13,54 @@ use crate::config::{Source, SourceKind};
 use crate::html;
 use crate::identity;
 use crate::item::{Item, ItemMeta, MAX_SUMMARY, TextFrom, cut_chars};
+use crate::text;
 
 /// The title of an item that has none.
 pub const UNTITLED: &str = "Untitled";
 /// Most tags kept per item.
 const MAX_TAGS: usize = 20;
+
+/// The items of a feed that need storing, and the fingerprint of every
+/// entry, to be remembered once they are stored.
+#[derive(Debug, Default)]
+pub struct Fresh {
+    /// New or changed items, in feed order.
+    pub items: Vec<Item>,
+    /// Source and id (joined by a newline) and fingerprint of each entry
+    /// that has a link or a guid.
+    pub fingerprints: Vec<(String, String)>,
+    /// Entries skipped because they are as they were.
+    pub unchanged: usize,
+}
+
+/// The id an entry will have, when it can be known without reading its
+/// text: its canonical link, else its guid.
+fn quick_id(entry: &Entry, base: &Url) -> Option<String> {
+    let link = article_link(entry, base);
+    let guid = entry.id.trim();
+    link.as_ref()
+        .and_then(identity::canonical_url)
+        .or_else(|| (!guid.is_empty()).then(|| guid.to_string()))
+}
+
+/// A hash of everything of an entry that becomes part of its item.
+fn fingerprint(entry: &Entry) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    let text = |t: &Option<Text>| t.as_ref().map(|t| t.content.clone()).unwrap_or_default();
+    let (title, summary) = (text(&entry.title), text(&entry.summary));
+    let content = entry
+        .content
+        .as_ref()
+        .and_then(|c| c.body.clone())
+        .unwrap_or_default();
+    parts.extend([title.as_str(), summary.as_str(), content.as_str()]);
+    parts.extend(entry.links.iter().map(|l| l.href.as_str()));
+    parts.extend(entry.authors.iter().filter_map(|a| a.name.as_deref()));
+    parts.extend(entry.categories.iter().map(|c| c.term.as_str()));
+    let dates = format!("{:?}{:?}", entry.published, entry.updated);
+    parts.push(&dates);
+    crate::hash::hex(&parts.join("\u{1f}"))[..16].to_string()
+}
 
 /// What normalisation needs besides the entry.
 pub struct Normalizer<'a> {
@@ -32,6 +77,18 @@ impl Normalizer<'_> {
     /// the feed came from (or its Content-Location): relative links are
     /// resolved against xml:base, then the feed's own link, then it.
     pub fn items(&self, parsed: &ParsedFeed, document: &Url) -> Vec<Item> {
+        self.fresh_items(parsed, document, &HashMap::new()).items
+    }
+
+    /// The items of a parsed feed that are new or changed since `known`
+    /// (fingerprints by id, from earlier runs) saw them: an entry whose
+    /// fingerprint is unchanged is not sanitised or converted again.
+    pub fn fresh_items(
+        &self,
+        parsed: &ParsedFeed,
+        document: &Url,
+        known: &HashMap<String, String>,
+    ) -> Fresh {
         let feed_link = parsed
             .feed
             .links
@@ -40,10 +97,27 @@ impl Normalizer<'_> {
             .and_then(|l| document.join(l.href.trim()).ok())
             .filter(|u| matches!(u.scheme(), "http" | "https"));
         let base = feed_link.as_ref().unwrap_or(document);
-        let entries = parsed.feed.entries.iter();
-        entries
-            .filter_map(|entry| self.item(entry, parsed, base))
-            .collect()
+        let mut fresh = Fresh::default();
+        for entry in &parsed.feed.entries {
+            // Known per source: the same article first seen in another
+            // source is still read, so that this source is recorded too.
+            let key = |id: &str| format!("{}\n{id}", self.source.name);
+            let quick = quick_id(entry, base).map(|id| (key(&id), fingerprint(entry)));
+            if let Some((id, print)) = &quick
+                && known.get(id) == Some(print)
+            {
+                fresh.unchanged += 1;
+                fresh.fingerprints.push((id.clone(), print.clone()));
+                continue;
+            }
+            if let Some(item) = self.item(entry, parsed, base) {
+                if let Some((_, print)) = quick {
+                    fresh.fingerprints.push((key(&item.meta.id), print));
+                }
+                fresh.items.push(item);
+            }
+        }
+        fresh
     }
 
     fn item(&self, entry: &Entry, parsed: &ParsedFeed, base: &Url) -> Option<Item> {
@@ -75,7 +149,8 @@ impl Normalizer<'_> {
             .as_deref()
             .map(html::to_markdown)
             .unwrap_or_default();
-        let body_text = clean_html.as_deref().map(html::to_text).unwrap_or_default();
+        // The text of the article, from its markdown: one HTML parse fewer.
+        let body_text = text::plain(&body);
 
         let mut title = entry
             .title

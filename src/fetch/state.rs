@@ -32,11 +32,25 @@ impl Validator {
     }
 }
 
-/// Validators by feed URL.
+/// Validators by source and feed URL.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Validators {
-    /// Feed URL to validators.
+    /// Source name and feed URL, joined by a newline, to validators.
     pub feeds: BTreeMap<String, Validator>,
+}
+
+/// The key of a source's validators: its name and its feed's address, so
+/// that two sources never share them, and a feed that moves starts afresh.
+pub fn validator_key(source: &crate::config::Source) -> String {
+    format!("{}\n{}", source.name, source.feed)
+}
+
+/// Fingerprints of the feed entries stored so far, by source and item id:
+/// an entry a source serves again unchanged is not read into an item again.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Fingerprints {
+    /// Source name and item id, joined by a newline, to the fingerprint of its entry.
+    pub entries: BTreeMap<String, String>,
 }
 
 /// Reads a state file; a missing file is the default, an unreadable one is
