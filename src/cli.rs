@@ -20,6 +20,7 @@ use tracing::error;
 
 use crate::compose::{self, ComposeOptions};
 use crate::config::Config;
+use crate::content::Content;
 use crate::fetch::{self, FetchOptions, FetchReport};
 use crate::layout::Layout;
 use crate::lock::RunLock;
@@ -256,8 +257,9 @@ fn run_phases(layout: &Layout, command: Command, quiet: bool) -> Result<Status> 
                 date: args.date,
                 force: false,
             };
-            compose::run(layout, &config, now, &options)?;
-            render::run(layout, &config)?;
+            let mut content = Content::load(layout, &config)?;
+            compose::compose(layout, &config, now, &options, &mut content)?;
+            render::render(layout, &config, &content)?;
         }
         Command::Fetch(args) => {
             let report = fetch_with_progress(layout, &config, now, fetch_options)?;

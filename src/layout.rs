@@ -63,6 +63,16 @@ impl Layout {
         self.root.join("public")
     }
 
+    /// `.digest/cache/items.json`: what the item files said when last read.
+    pub fn item_cache(&self) -> PathBuf {
+        self.state_dir().join("cache").join("items.json")
+    }
+
+    /// `.digest/cache/editions.json`: what the edition files said when last read.
+    pub fn edition_cache(&self) -> PathBuf {
+        self.state_dir().join("cache").join("editions.json")
+    }
+
     /// `.digest/`: machine state that is not content.
     pub fn state_dir(&self) -> PathBuf {
         self.root.join(".digest")

@@ -6,10 +6,12 @@
 //! [`compose`] writes each day's edition into `content/issues/`, and
 //! [`render`] turns content into `public/`; `build` runs all three.
 
+pub mod cache;
 pub mod cli;
 pub mod company;
 pub mod compose;
 pub mod config;
+pub mod content;
 pub mod dates;
 pub mod fetch;
 pub mod frontmatter;

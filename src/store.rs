@@ -9,6 +9,7 @@
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use anyhow::{Context, Result};
 use chrono_tz::Tz;
@@ -105,8 +106,13 @@ pub struct ItemStore {
     timezone: Tz,
     items: Vec<StoredItem>,
     by_id: HashMap<String, usize>,
-    by_title: HashMap<String, Vec<usize>>,
-    paths: HashSet<PathBuf>,
+    /// Items by company and title, built when first needed (fetching needs
+    /// it; composing and rendering do not).
+    by_title: OnceLock<HashMap<String, Vec<usize>>>,
+    /// Every file name taken, built when first needed.
+    paths: OnceLock<HashSet<PathBuf>>,
+    /// Files that could not be read: their names are taken too.
+    unreadable: Vec<PathBuf>,
     /// Ids stored or updated in this run: a feed that lists an article
     /// twice does not make it change back and forth.
     touched: HashSet<String>,
@@ -118,27 +124,52 @@ impl ItemStore {
     /// Loads every item below `root`. Files that cannot be read are returned
     /// as problems, left untouched, and their names are never reused.
     pub fn load(root: &Path, timezone: Tz) -> Result<(ItemStore, Vec<anyhow::Error>)> {
+        ItemStore::load_with(root, timezone, None)
+    }
+
+    /// Loads every item below `root`, reading only the files that changed
+    /// since the cache at `cache` saw them. The store's front matter leaves
+    /// out each item's summary; read the item for it.
+    pub fn load_cached(
+        root: &Path,
+        timezone: Tz,
+        cache: &Path,
+    ) -> Result<(ItemStore, Vec<anyhow::Error>)> {
+        ItemStore::load_with(root, timezone, Some(cache))
+    }
+
+    fn load_with(
+        root: &Path,
+        timezone: Tz,
+        cache: Option<&Path>,
+    ) -> Result<(ItemStore, Vec<anyhow::Error>)> {
         let mut store = ItemStore {
             root: root.to_path_buf(),
             timezone,
             items: Vec::new(),
             by_id: HashMap::new(),
-            by_title: HashMap::new(),
-            paths: HashSet::new(),
+            by_title: OnceLock::new(),
+            paths: OnceLock::new(),
+            unreadable: Vec::new(),
             touched: HashSet::new(),
             pending: HashMap::new(),
         };
-        let mut problems = Vec::new();
-        for path in markdown_files(root)? {
-            store.paths.insert(path.clone());
-            match read_text(&path).and_then(|text| Item::parse(&text, &path)) {
-                Ok(item) => store.index(StoredItem {
-                    meta: item.meta,
-                    path,
-                }),
-                Err(e) => problems.push(e),
-            }
+        let parse = |path: &Path| {
+            let mut meta = Item::read(path)?.meta;
+            meta.summary = None;
+            Ok(meta)
+        };
+        let (found, problems) = crate::cache::FileCache::open(cache).read_all(root, parse)?;
+        for (path, meta) in found {
+            store.index(StoredItem { meta, path });
         }
+        let problems = problems
+            .into_iter()
+            .map(|(path, problem)| {
+                store.unreadable.push(path);
+                problem
+            })
+            .collect();
         Ok((store, problems))
     }
 
@@ -155,11 +186,39 @@ impl ItemStore {
     fn index(&mut self, stored: StoredItem) {
         let position = self.items.len();
         self.by_id.entry(stored.meta.id.clone()).or_insert(position);
-        self.by_title
-            .entry(title_key(&stored.meta))
-            .or_default()
-            .push(position);
+        if let Some(titles) = self.by_title.get_mut() {
+            titles
+                .entry(title_key(&stored.meta))
+                .or_default()
+                .push(position);
+        }
+        if let Some(paths) = self.paths.get_mut() {
+            paths.insert(stored.path.clone());
+        }
         self.items.push(stored);
+    }
+
+    fn titles(&self) -> &HashMap<String, Vec<usize>> {
+        self.by_title.get_or_init(|| {
+            let mut titles: HashMap<String, Vec<usize>> = HashMap::new();
+            for (position, stored) in self.items.iter().enumerate() {
+                titles
+                    .entry(title_key(&stored.meta))
+                    .or_default()
+                    .push(position);
+            }
+            titles
+        })
+    }
+
+    fn taken(&self) -> &HashSet<PathBuf> {
+        self.paths.get_or_init(|| {
+            self.items
+                .iter()
+                .map(|s| s.path.clone())
+                .chain(self.unreadable.iter().cloned())
+                .collect()
+        })
     }
 
     /// The stored item that `meta` duplicates: the same id, or the same
@@ -170,7 +229,7 @@ impl ItemStore {
         if let Some(stored) = self.get(&meta.id) {
             return Some(stored);
         }
-        let candidates = self.by_title.get(&title_key(meta))?;
+        let candidates = self.titles().get(&title_key(meta))?;
         candidates.iter().map(|&i| &self.items[i]).find(|stored| {
             let close = (stored.meta.published - meta.published).num_days().abs() <= 7;
             let moved =
@@ -197,7 +256,6 @@ impl ItemStore {
         }
         let path = self.free_path(&item.meta, source_slug);
         self.touched.insert(item.meta.id.clone());
-        self.paths.insert(path.clone());
         self.index(StoredItem {
             meta: item.meta.clone(),
             path: path.clone(),
@@ -304,7 +362,7 @@ impl ItemStore {
         let path = self
             .root
             .join(meta.relative_path(source_slug, self.timezone, &slug));
-        if !self.paths.contains(&path) && !path.exists() {
+        if !self.taken().contains(&path) && !path.exists() {
             return path;
         }
         let hash = crate::hash::short(&meta.id);

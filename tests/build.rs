@@ -420,3 +420,58 @@ fn an_edition_broken_by_hand_is_never_overwritten() {
     assert!(log.contains("2025-07-28.md, line 2"), "{log}");
     assert!(log.contains("no edition is written"), "{log}");
 }
+
+#[test]
+fn a_daily_build_writes_the_same_site_as_a_full_build() {
+    let server = FeedServer::start();
+    let deepmind = server.serve_fixture("sources/google-deepmind.xml");
+    let site = TestSite::new(&[TestSource {
+        name: "Google DeepMind",
+        company: "Google DeepMind",
+        kind: "company",
+        feed: deepmind.clone(),
+    }]);
+    site.digest_ok(&["build"]);
+
+    // A day later: a second source, new items on new and old days.
+    let config = site.path().join("sources.toml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    let microsoft = server.serve_fixture("sources/microsoft-ai-blogs.xml");
+    text.push_str(&format!("\n[[source]]\nname = \"Microsoft AI Blogs\"\ncompany = \"Microsoft\"\nkind = \"company\"\nfeed = \"{microsoft}\"\n"));
+    std::fs::write(&config, &text).unwrap();
+    let log = site.digest_ok(&["build"]);
+    assert!(log.contains("files written"), "{log}");
+    let daily = site.files("public");
+
+    // The same content, built from nothing.
+    let fresh = TestSite::new(&[]);
+    std::fs::write(fresh.path().join("sources.toml"), &text).unwrap();
+    let copy = std::process::Command::new("cp")
+        .arg("-r")
+        .arg(site.path().join("content"))
+        .arg(fresh.path())
+        .status()
+        .unwrap();
+    assert!(copy.success());
+    // Source health is shown on the site too.
+    std::fs::create_dir_all(fresh.path().join(".digest")).unwrap();
+    std::fs::copy(
+        site.path().join(".digest/health.json"),
+        fresh.path().join(".digest/health.json"),
+    )
+    .unwrap();
+    fresh.digest_ok(&["build", "--offline"]);
+    let full = fresh.files("public");
+    assert_eq!(
+        daily.keys().collect::<Vec<_>>(),
+        full.keys().collect::<Vec<_>>(),
+        "the same files"
+    );
+    for (path, bytes) in &full {
+        assert!(
+            daily[path] == *bytes,
+            "{} differs between the daily and the full build",
+            path.display()
+        );
+    }
+}

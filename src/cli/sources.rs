@@ -17,7 +17,11 @@ use crate::store::ItemStore;
 /// Prints the table of sources.
 pub fn run(layout: &Layout, config: &Config) -> Result<Status> {
     let health = Health::load(&layout.state_dir())?;
-    let (store, _) = ItemStore::load(&layout.items_dir(), config.site.timezone)?;
+    let (store, _) = ItemStore::load_cached(
+        &layout.items_dir(),
+        config.site.timezone,
+        &layout.item_cache(),
+    )?;
     let mut stored: HashMap<&str, (usize, Option<NaiveDate>)> = HashMap::new();
     for item in store.items() {
         let entry = stored.entry(item.meta.source.as_str()).or_default();

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::frontmatter;
-use crate::store::{markdown_files, read_text};
+use crate::store::read_text;
 
 /// The front matter of an edition.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -94,14 +94,25 @@ impl Edition {
 
 /// Every edition under `dir`, oldest first, with the files that could not be read.
 pub fn load_all(dir: &Path) -> Result<(Vec<Edition>, Vec<anyhow::Error>)> {
-    let mut editions = Vec::new();
-    let mut problems = Vec::new();
-    for path in markdown_files(dir)? {
-        match Edition::read(&path) {
-            Ok(edition) => editions.push(edition),
-            Err(e) => problems.push(e),
-        }
-    }
+    load_with(dir, None)
+}
+
+/// Every edition under `dir`, oldest first, reading only the files that
+/// changed since the cache at `cache` saw them.
+pub fn load_all_cached(dir: &Path, cache: &Path) -> Result<(Vec<Edition>, Vec<anyhow::Error>)> {
+    load_with(dir, Some(cache))
+}
+
+fn load_with(dir: &Path, cache: Option<&Path>) -> Result<(Vec<Edition>, Vec<anyhow::Error>)> {
+    let parse = |path: &Path| {
+        let edition = Edition::read(path)?;
+        Ok((edition.meta, edition.body))
+    };
+    let (found, problems) = crate::cache::FileCache::open(cache).read_all(dir, parse)?;
+    let mut editions: Vec<Edition> = found
+        .into_iter()
+        .map(|(path, (meta, body))| Edition { meta, body, path })
+        .collect();
     editions.sort_by_key(|e| e.meta.date);
-    Ok((editions, problems))
+    Ok((editions, problems.into_iter().map(|(_, e)| e).collect()))
 }

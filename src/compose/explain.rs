@@ -22,8 +22,12 @@ use crate::store::ItemStore;
 /// The explanation of the edition of `date`.
 pub fn run(layout: &Layout, config: &Config, date: NaiveDate) -> Result<String> {
     let calendar = Calendar::new(config);
-    let (store, _) = ItemStore::load(&layout.items_dir(), config.site.timezone)?;
-    let (editions, _) = edition::load_all(&layout.editions_dir())?;
+    let (store, _) = ItemStore::load_cached(
+        &layout.items_dir(),
+        config.site.timezone,
+        &layout.item_cache(),
+    )?;
+    let (editions, _) = edition::load_all_cached(&layout.editions_dir(), &layout.edition_cache())?;
     let mut existing: BTreeMap<NaiveDate, &Edition> =
         editions.iter().map(|e| (e.meta.date, e)).collect();
     let written = existing.remove(&date);

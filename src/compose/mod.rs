@@ -29,6 +29,7 @@ use chrono_tz::Tz;
 use tracing::{debug, info, warn};
 
 use crate::config::Config;
+use crate::content::Content;
 use crate::item::Item;
 use crate::layout::Layout;
 use crate::store::{ItemStore, StoredItem, write_atomic};
@@ -57,6 +58,8 @@ pub struct ComposeOptions {
 pub struct ComposeReport {
     /// Their dates, oldest first.
     pub written: Vec<NaiveDate>,
+    /// The editions written.
+    pub editions: Vec<Edition>,
 }
 
 /// The calendar of a site: which day an instant belongs to, and when a day closes.
@@ -106,19 +109,32 @@ pub fn run(
     now: DateTime<Utc>,
     options: &ComposeOptions,
 ) -> Result<ComposeReport> {
+    let mut content = Content::load(layout, config)?;
+    compose(layout, config, now, options, &mut content)
+}
+
+/// Writes the editions that are due into `content/issues/`, and adds them
+/// to `content`.
+pub fn compose(
+    layout: &Layout,
+    config: &Config,
+    now: DateTime<Utc>,
+    options: &ComposeOptions,
+    content: &mut Content,
+) -> Result<ComposeReport> {
     if options.force && options.date.is_none() {
         bail!("--force rewrites one edition: give its day with --date YYYY-MM-DD");
     }
     let calendar = Calendar::new(config);
-    let (store, problems) = ItemStore::load(&layout.items_dir(), config.site.timezone)?;
-    for problem in problems {
+    for problem in &content.item_problems {
         warn!("{problem:#}; fix or delete the file (it is kept as it is)");
     }
-    let (editions, problems) = edition::load_all(&layout.editions_dir())?;
+    let (store, editions, problems) =
+        (&content.store, &content.editions, &content.edition_problems);
     if !problems.is_empty() {
         // The items an unreadable edition lists are unknown: writing other
         // editions now could place them a second time, so nothing is written.
-        for problem in &problems {
+        for problem in problems {
             warn!("{problem:#}");
         }
         warn!(
@@ -142,9 +158,9 @@ pub fn run(
         .flat_map(|e| e.meta.items.iter().map(String::as_str))
         .collect();
     let forced = options.date.map(|date| (date, forced_items.as_slice()));
-    let plan = plan_days(&store, &calendar, &existing, &assigned, forced);
+    let plan = plan_days(store, &calendar, &existing, &assigned, forced);
 
-    let mut writer = Writer::new(layout, config, &store, calendar);
+    let mut writer = Writer::new(layout, config, store, calendar);
     if let Some(model) = &config.model {
         writer.model = Some(model::Model::new(model, &layout.state_dir())?);
     }
@@ -164,7 +180,7 @@ pub fn run(
             );
             continue;
         }
-        writer.write(*day, members)?;
+        report.editions.push(writer.write(*day, members)?);
         report.written.push(*day);
     }
     if let Some(date) = options.date
@@ -176,6 +192,13 @@ pub fn run(
             info!("no edition written for {date}: it has no items, or the day is not over");
         }
     }
+    for edition in &report.editions {
+        content
+            .editions
+            .retain(|e| e.meta.date != edition.meta.date);
+        content.editions.push(edition.clone());
+    }
+    content.editions.sort_by_key(|e| e.meta.date);
     info!(
         "composed {}",
         crate::text::count(report.written.len(), "edition")
@@ -310,7 +333,8 @@ impl<'a> Writer<'a> {
                 .or_default()
                 .push(stored);
         }
-        let names = config
+        // Every company and source name, once each, before they are stemmed.
+        let names: BTreeSet<&str> = config
             .sources
             .iter()
             .flat_map(|s| [s.name.as_str(), s.company.as_str()])
@@ -320,8 +344,10 @@ impl<'a> Writer<'a> {
                     .items()
                     .iter()
                     .flat_map(|s| [s.meta.company.as_str(), s.meta.source.as_str()]),
-            );
+            )
+            .collect();
         let excluded = names
+            .into_iter()
             .flat_map(crate::text::tokens)
             .filter_map(|t| t.stem)
             .collect();
@@ -411,7 +437,7 @@ impl<'a> Writer<'a> {
         Ok(composed)
     }
 
-    fn write(&mut self, day: NaiveDate, members: &[Member]) -> Result<()> {
+    fn write(&mut self, day: NaiveDate, members: &[Member]) -> Result<Edition> {
         let composed = self.compose_day(day, members, true)?;
         self.themes.insert(day, composed.themes.clone());
         let offline = || "offline".to_string();
@@ -433,6 +459,6 @@ impl<'a> Writer<'a> {
         };
         write_atomic(&edition.path, edition.to_text()?.as_bytes())?;
         debug!("wrote {}", edition.path.display());
-        Ok(())
+        Ok(edition)
     }
 }

@@ -135,7 +135,11 @@ pub fn run(
     options: FetchOptions,
 ) -> Result<FetchReport> {
     let started = std::time::Instant::now();
-    let (mut store, problems) = ItemStore::load(&layout.items_dir(), config.site.timezone)?;
+    let (mut store, problems) = ItemStore::load_cached(
+        &layout.items_dir(),
+        config.site.timezone,
+        &layout.item_cache(),
+    )?;
     for problem in problems {
         warn!("{problem:#}; fix or delete the file (it is kept as it is)");
     }

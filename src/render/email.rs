@@ -13,7 +13,6 @@ use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
 use super::markdown::printable;
 use super::model::{EditionView, absolute};
-use super::output::Output;
 use super::pages::base_context;
 use super::templates::Templates;
 use crate::config::Site;
@@ -21,34 +20,48 @@ use crate::config::Site;
 /// Columns that plain-text lines are wrapped at.
 const WIDTH: usize = 72;
 
-/// Writes the HTML email and the plain-text version of every edition.
-pub fn write_all(
-    out: &mut Output,
-    templates: &Templates,
-    site: &Site,
-    editions: &[EditionView],
-) -> Result<()> {
-    let inliner = css_inline::CSSInliner::options()
+/// The inliner of email styles: local rules only, nothing fetched.
+pub fn inliner() -> css_inline::CSSInliner<'static> {
+    css_inline::CSSInliner::options()
         .load_remote_stylesheets(false)
         .keep_at_rules(true)
-        .build();
-    for edition in editions {
-        let mut context = base_context(site, &edition.url);
-        context.insert("edition", edition);
-        context.insert("web_url", &edition.permalink);
-        context.insert("archive_url", &absolute(site, "archive.html"));
-        context.insert("subscribe_url", &absolute(site, "subscribe.html"));
-        context.insert("text", &printable(&plain_text(&edition.markdown)));
-        let html = templates.render("email.html", &context)?;
-        let inlined = inliner.inline(&html).with_context(|| {
-            format!("cannot inline the styles of the email of {}", edition.date)
-        })?;
-        let stem = edition.url.trim_end_matches(".html");
-        out.write(&format!("{stem}.email.html"), inlined.as_bytes())?;
-        let text = templates.render("email.txt", &context)?;
-        out.write(&format!("{stem}.txt"), text.as_bytes())?;
-    }
-    Ok(())
+        .build()
+}
+
+/// What both emails of an edition are rendered with.
+fn context(site: &Site, edition: &EditionView) -> tera::Context {
+    let mut context = base_context(site, &edition.url);
+    context.insert("edition", edition);
+    context.insert("web_url", &edition.permalink);
+    context.insert("archive_url", &absolute(site, "archive.html"));
+    context.insert("subscribe_url", &absolute(site, "subscribe.html"));
+    context
+}
+
+/// `editions/<date>.email.html`: the edition as an email, styles inlined.
+pub fn html(
+    templates: &Templates,
+    site: &Site,
+    edition: &EditionView,
+    inliner: &css_inline::CSSInliner,
+) -> Result<String> {
+    let html = templates.render("email.html", &context(site, edition))?;
+    inliner
+        .inline(&html)
+        .with_context(|| format!("cannot inline the styles of the email of {}", edition.date))
+}
+
+/// `editions/<date>.txt`: the edition as plain text.
+pub fn text(templates: &Templates, site: &Site, edition: &EditionView) -> Result<String> {
+    let mut context = context(site, edition);
+    context.insert("text", &printable(&plain_text(&edition.markdown)));
+    templates.render("email.txt", &context)
+}
+
+/// The paths of an edition's two emails.
+pub fn paths(edition: &EditionView) -> (String, String) {
+    let stem = edition.url.trim_end_matches(".html");
+    (format!("{stem}.email.html"), format!("{stem}.txt"))
 }
 
 /// An edition's markdown as plain text: section headings in capitals and
@@ -163,17 +176,21 @@ impl Block {
 fn wrap(text: &str, first: &str, rest: &str) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = first.to_string();
+    let mut columns = first.chars().count();
     let mut empty = true;
     for word in text.split_whitespace() {
-        let width = line.chars().count() + 1 + word.chars().count();
-        if !empty && width > WIDTH {
+        let word_columns = word.chars().count();
+        if !empty && columns + 1 + word_columns > WIDTH {
             lines.push(std::mem::replace(&mut line, rest.to_string()));
+            columns = rest.chars().count();
             empty = true;
         }
         if !empty {
             line.push(' ');
+            columns += 1;
         }
         line.push_str(word);
+        columns += word_columns;
         empty = false;
     }
     if !empty {

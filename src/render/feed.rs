@@ -41,7 +41,7 @@ pub fn rss(site: &Site, editions: &[EditionView]) -> Result<String> {
                         .build(),
                 ))
                 .pub_date(Some(edition.published.to_rfc2822()))
-                .description(Some(edition.html_absolute.clone()))
+                .description(Some(edition.html_absolute.to_string()))
                 .build()
         })
         .collect();
@@ -213,7 +213,7 @@ fn atom_entry(edition: &EditionView) -> atom_syndication::Entry {
         )],
         summary: (!edition.headline.is_empty()).then(|| Text::plain(edition.headline.clone())),
         content: Some(Content {
-            value: Some(edition.html_absolute.clone()),
+            value: Some(edition.html_absolute.to_string()),
             content_type: Some("html".into()),
             ..Default::default()
         }),

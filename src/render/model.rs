@@ -5,7 +5,8 @@
 //! and each item learns its edition from one map of item ids, so building
 //! the model grows with the archive, never with its square.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::Serialize;
@@ -36,12 +37,13 @@ pub struct EditionView {
     pub headline: String,
     /// Number of items.
     pub count: usize,
-    /// The sections as HTML, for a page in `editions/`.
-    pub html: String,
+    /// The sections as HTML, for a page in `editions/` (empty until
+    /// [`fill_html`] renders it).
+    pub html: Arc<str>,
     /// The sections as HTML, for a page at the site's root.
-    pub html_from_root: String,
+    pub html_from_root: Arc<str>,
     /// The sections as HTML with absolute links, for feeds and email.
-    pub html_absolute: String,
+    pub html_absolute: Arc<str>,
     /// The sections as markdown, for the plain-text email.
     #[serde(skip)]
     pub markdown: String,
@@ -100,7 +102,7 @@ pub struct CompanyView {
     /// Date of the newest item.
     pub newest: String,
     /// Every item, newest first.
-    pub items: Vec<ItemView>,
+    pub items: Vec<Arc<ItemView>>,
 }
 
 /// A source, its items and its health.
@@ -125,7 +127,7 @@ pub struct SourceView {
     /// The last fetch runs, when `.digest/health.json` has a record.
     pub health: Option<HealthView>,
     /// Every item, newest first.
-    pub items: Vec<ItemView>,
+    pub items: Vec<Arc<ItemView>>,
 }
 
 /// A source's health as the pages show it.
@@ -200,10 +202,6 @@ fn edition_view(
         .map(|title| markdown::printable(title).into_owned())
         .unwrap_or_default();
     let url = format!("editions/{}.html", date.format("%Y-%m-%d"));
-    // Links to other editions differ with the page they are on; most
-    // editions have none and are rendered once.
-    let links_editions = edition.body.contains("](edition:");
-    let html = markdown::to_html_linking(&edition.body, &|d| format!("{d}.html"));
     EditionView {
         date: date.format("%Y-%m-%d").to_string(),
         date_long: long_date(date),
@@ -212,19 +210,9 @@ fn edition_view(
         url,
         headline,
         count: edition.meta.items.len(),
-        html_from_root: if links_editions {
-            markdown::to_html(&edition.body)
-        } else {
-            html.clone()
-        },
-        html_absolute: if links_editions {
-            markdown::to_html_linking(&edition.body, &|d| {
-                absolute(site, &format!("editions/{d}.html"))
-            })
-        } else {
-            html.clone()
-        },
-        html,
+        html: Arc::from(""),
+        html_from_root: Arc::from(""),
+        html_absolute: Arc::from(""),
         markdown: edition.body.clone(),
         published: calendar
             .closes(date)
@@ -233,18 +221,50 @@ fn edition_view(
     }
 }
 
+/// Renders the sections of the editions at `which` to HTML, several at a
+/// time: only the editions a render writes need them. Links to other
+/// editions differ with the page they are on; an edition without such
+/// links is rendered once.
+pub fn fill_html(views: &mut [EditionView], which: &BTreeSet<usize>, site: &Site) {
+    use rayon::prelude::*;
+    views
+        .par_iter_mut()
+        .enumerate()
+        .filter(|(i, _)| which.contains(i))
+        .for_each(|(_, view)| {
+            if !view.html.is_empty() {
+                return;
+            }
+            view.html = markdown::to_html_linking(&view.markdown, &|d| format!("{d}.html")).into();
+            if view.markdown.contains("](edition:") {
+                view.html_from_root = markdown::to_html(&view.markdown).into();
+                let absolute = |d: &str| absolute(site, &format!("editions/{d}.html"));
+                view.html_absolute = markdown::to_html_linking(&view.markdown, &absolute).into();
+            } else {
+                view.html_from_root = Arc::clone(&view.html);
+                view.html_absolute = Arc::clone(&view.html);
+            }
+        });
+}
+
 /// Every item, newest first, each with the edition that carried it.
-fn item_views(store: &ItemStore, editions: &[Edition], site: &Site) -> Vec<ItemView> {
+fn item_views(store: &ItemStore, editions: &[Edition], site: &Site) -> Vec<Arc<ItemView>> {
     let mut edition_of: HashMap<&str, NaiveDate> = HashMap::new();
     for edition in editions {
         for id in &edition.meta.items {
             edition_of.entry(id.as_str()).or_insert(edition.meta.date);
         }
     }
-    let mut items: Vec<ItemView> = store
+    let mut items: Vec<Arc<ItemView>> = store
         .items()
         .iter()
-        .map(|stored| item_view(stored, edition_of.get(stored.meta.id.as_str()), site))
+        .map(|stored| {
+            Arc::new(item_view(
+                stored,
+                edition_of.get(stored.meta.id.as_str()),
+                site,
+            ))
+        })
         .collect();
     items.sort_by(|a, b| b.published.cmp(&a.published).then(a.id.cmp(&b.id)));
     items
@@ -271,8 +291,8 @@ fn item_view(stored: &StoredItem, edition: Option<&NaiveDate>, site: &Site) -> I
 }
 
 /// Companies by name, each with its items (`items` is newest first).
-fn companies(items: &[ItemView]) -> Vec<CompanyView> {
-    let mut by_name: BTreeMap<&str, Vec<&ItemView>> = BTreeMap::new();
+fn companies(items: &[Arc<ItemView>]) -> Vec<CompanyView> {
+    let mut by_name: BTreeMap<&str, Vec<&Arc<ItemView>>> = BTreeMap::new();
     for item in items {
         by_name.entry(item.company.as_str()).or_default().push(item);
     }
@@ -295,8 +315,8 @@ fn companies(items: &[ItemView]) -> Vec<CompanyView> {
 
 /// The configured sources, then sources that items name but the
 /// configuration no longer lists, each with its items.
-fn sources(config: &Config, items: &[ItemView], health: &Health) -> Vec<SourceView> {
-    let mut by_name: HashMap<&str, Vec<&ItemView>> = HashMap::new();
+fn sources(config: &Config, items: &[Arc<ItemView>], health: &Health) -> Vec<SourceView> {
+    let mut by_name: HashMap<&str, Vec<&Arc<ItemView>>> = HashMap::new();
     for item in items {
         by_name.entry(item.source.as_str()).or_default().push(item);
     }
@@ -319,7 +339,7 @@ fn sources(config: &Config, items: &[ItemView], health: &Health) -> Vec<SourceVi
         view.feed = source.feed.to_string();
         views.push(view);
     }
-    let mut removed: Vec<(&str, Vec<&ItemView>)> = by_name.into_iter().collect();
+    let mut removed: Vec<(&str, Vec<&Arc<ItemView>>)> = by_name.into_iter().collect();
     removed.sort_by(|a, b| a.0.cmp(b.0));
     for (name, items) in removed {
         views.push(source_view(name, &mut slugs, items, &health));
@@ -329,7 +349,12 @@ fn sources(config: &Config, items: &[ItemView], health: &Health) -> Vec<SourceVi
 
 /// A source's page from its items alone, as for a source removed from the
 /// configuration; the caller adds what the configuration says.
-fn source_view(name: &str, slugs: &mut Slugs, items: Vec<&ItemView>, health: &Days) -> SourceView {
+fn source_view(
+    name: &str,
+    slugs: &mut Slugs,
+    items: Vec<&Arc<ItemView>>,
+    health: &Days,
+) -> SourceView {
     let slug = slugs.unique(name, "source");
     SourceView {
         name: name.to_string(),

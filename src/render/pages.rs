@@ -10,58 +10,30 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::model::{CompanyView, EditionView, Model, SourceView};
-use super::output::Output;
 use super::templates::Templates;
 use crate::config::Site;
-use crate::progress::Progress;
 
 /// Recent editions listed on the index page, beside the latest.
 const RECENT: usize = 10;
 
-/// Writes every page of the site.
-pub fn write_all(
-    out: &mut Output,
-    templates: &Templates,
-    site: &Site,
-    model: &Model,
-) -> Result<()> {
-    editions(out, templates, site, &model.editions)?;
-    index(out, templates, site, model)?;
-    archive(out, templates, site, &model.editions)?;
-    companies(out, templates, site, &model.companies)?;
-    sources(out, templates, site, &model.sources)?;
-    let mut context = base_context(site, "subscribe.html");
-    context.insert("companies", &model.companies);
-    out.render(templates, "subscribe.html", &context, "subscribe.html")?;
-
-    // A host shows 404.html at any address, so its links start from the
-    // site's root path rather than from where the page happens to be.
-    let mut context = base_context(site, "404.html");
-    context.insert("root", site.base_url.path());
-    out.render(templates, "404.html", &context, "404.html")
-}
-
-/// One page per edition, with links to the one before and after.
-fn editions(
-    out: &mut Output,
+/// The page of edition `i` of `views` (newest first), linking to the one
+/// before and after.
+pub fn edition(
     templates: &Templates,
     site: &Site,
     views: &[EditionView],
-) -> Result<()> {
-    let progress = Progress::bar(views.len(), "editions");
-    for (i, edition) in views.iter().enumerate() {
-        let mut context = base_context(site, &edition.url);
-        context.insert("edition", edition);
-        context.insert("next", &i.checked_sub(1).map(|n| &views[n]));
-        context.insert("previous", &views.get(i + 1));
-        out.render(templates, "edition.html", &context, &edition.url)?;
-        progress.inc();
-    }
-    Ok(())
+    i: usize,
+) -> Result<String> {
+    let edition = &views[i];
+    let mut context = base_context(site, &edition.url);
+    context.insert("edition", edition);
+    context.insert("next", &i.checked_sub(1).map(|n| &views[n]));
+    context.insert("previous", &views.get(i + 1));
+    templates.render("edition.html", &context)
 }
 
-/// The latest edition in full and the recent ones by title.
-fn index(out: &mut Output, templates: &Templates, site: &Site, model: &Model) -> Result<()> {
+/// The index: the latest edition in full and the recent ones by title.
+pub fn index(templates: &Templates, site: &Site, model: &Model) -> Result<String> {
     let mut context = base_context(site, "index.html");
     let views = &model.editions;
     context.insert("latest", &views.first());
@@ -69,64 +41,66 @@ fn index(out: &mut Output, templates: &Templates, site: &Site, model: &Model) ->
         "recent",
         &views.iter().skip(1).take(RECENT).collect::<Vec<_>>(),
     );
-    out.render(templates, "index.html", &context, "index.html")
+    templates.render("index.html", &context)
 }
 
-/// Every edition, by month.
-fn archive(
-    out: &mut Output,
-    templates: &Templates,
-    site: &Site,
-    views: &[EditionView],
-) -> Result<()> {
+/// Editions listed on the index page beside the latest.
+pub fn recent(model: &Model) -> impl Iterator<Item = &EditionView> {
+    model.editions.iter().skip(1).take(RECENT)
+}
+
+/// The archive: every edition, by month.
+pub fn archive(templates: &Templates, site: &Site, views: &[EditionView]) -> Result<String> {
     let mut context = base_context(site, "archive.html");
     context.insert("count", &views.len());
     context.insert("months", &months(views));
-    out.render(templates, "archive.html", &context, "archive.html")
+    templates.render("archive.html", &context)
 }
 
-/// The list of companies, and a page per company.
-fn companies(
-    out: &mut Output,
-    templates: &Templates,
-    site: &Site,
-    companies: &[CompanyView],
-) -> Result<()> {
+/// The list of companies.
+pub fn companies(templates: &Templates, site: &Site, companies: &[CompanyView]) -> Result<String> {
     let mut context = base_context(site, "companies/index.html");
     context.insert("companies", companies);
-    out.render(
-        templates,
-        "companies.html",
-        &context,
-        "companies/index.html",
-    )?;
-    for company in companies {
-        let mut context = base_context(site, &company.url);
-        context.insert("company", company);
-        context.insert("years", &years(&company.items));
-        out.render(templates, "company.html", &context, &company.url)?;
-    }
-    Ok(())
+    templates.render("companies.html", &context)
 }
 
-/// The source-health page, and a page per source.
-fn sources(
-    out: &mut Output,
-    templates: &Templates,
-    site: &Site,
-    sources: &[SourceView],
-) -> Result<()> {
+/// A company's page: its articles by year.
+pub fn company(templates: &Templates, site: &Site, company: &CompanyView) -> Result<String> {
+    let mut context = base_context(site, &company.url);
+    context.insert("company", company);
+    context.insert("years", &years(&company.items));
+    templates.render("company.html", &context)
+}
+
+/// The source-health page.
+pub fn sources(templates: &Templates, site: &Site, sources: &[SourceView]) -> Result<String> {
     let mut context = base_context(site, "sources/index.html");
     context.insert("sources", sources);
     context.insert("has_health", &sources.iter().any(|s| s.health.is_some()));
-    out.render(templates, "sources.html", &context, "sources/index.html")?;
-    for source in sources {
-        let mut context = base_context(site, &source.url);
-        context.insert("source", source);
-        context.insert("years", &years(&source.items));
-        out.render(templates, "source.html", &context, &source.url)?;
-    }
-    Ok(())
+    templates.render("sources.html", &context)
+}
+
+/// A source's page: its articles by year.
+pub fn source(templates: &Templates, site: &Site, source: &SourceView) -> Result<String> {
+    let mut context = base_context(site, &source.url);
+    context.insert("source", source);
+    context.insert("years", &years(&source.items));
+    templates.render("source.html", &context)
+}
+
+/// How to subscribe: the feeds, the company feeds, the OPML file.
+pub fn subscribe(templates: &Templates, site: &Site, companies: &[CompanyView]) -> Result<String> {
+    let mut context = base_context(site, "subscribe.html");
+    context.insert("companies", companies);
+    templates.render("subscribe.html", &context)
+}
+
+/// The page a host shows at any address that does not exist. Its links
+/// start from the site's root path rather than from where it happens to be.
+pub fn not_found(templates: &Templates, site: &Site) -> Result<String> {
+    let mut context = base_context(site, "404.html");
+    context.insert("root", site.base_url.path());
+    templates.render("404.html", &context)
 }
 
 /// A month of the archive.
@@ -190,6 +164,12 @@ trait Dated {
 impl Dated for super::model::ItemView {
     fn date(&self) -> &str {
         &self.date
+    }
+}
+
+impl<T: Dated> Dated for std::sync::Arc<T> {
+    fn date(&self) -> &str {
+        self.as_ref().date()
     }
 }
 

@@ -50,6 +50,7 @@ pub struct TemplateSource {
 pub struct Templates {
     tera: Tera,
     origins: BTreeMap<String, String>,
+    fingerprint: String,
 }
 
 impl Templates {
@@ -63,7 +64,21 @@ impl Templates {
         let mut tera = Tera::new();
         tera.add_raw_templates(sources.iter().map(|s| (s.name.as_str(), s.text.as_str())))
             .map_err(|e| anyhow!("{}", describe(&e, &origins)))?;
-        Ok(Templates { tera, origins })
+        let texts: Vec<String> = sources
+            .iter()
+            .map(|s| format!("{}\n{}", s.name, s.text))
+            .collect();
+        let fingerprint = crate::hash::hex(&texts.join("\u{0}"));
+        Ok(Templates {
+            tera,
+            origins,
+            fingerprint,
+        })
+    }
+
+    /// A hash of every template's name and text.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
     }
 
     /// Renders the template `name` with `context`.
