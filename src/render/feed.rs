@@ -135,13 +135,27 @@ fn channel(site: &Site, path: &str, title: &str, description: &str) -> ChannelBu
         .description(description.to_string())
         .language(Some(site.language.clone()))
         .generator(Some(format!("digest {}", env!("CARGO_PKG_VERSION"))))
-        .managing_editor(site.author.clone().filter(|a| a.contains('@')))
+        .managing_editor(site.author.as_deref().and_then(rss_person))
         .atom_ext(Some(atom))
         .namespaces(BTreeMap::from([(
             "atom".to_string(),
             "http://www.w3.org/2005/Atom".to_string(),
         )]));
     builder
+}
+
+/// The author as RSS 2.0 names a person: an email address, optionally
+/// followed by a name ("ed@example.com (The editors)"). A bare name, even
+/// one holding an `@`, is left out rather than written invalid.
+fn rss_person(author: &str) -> Option<String> {
+    let address = author.split_whitespace().next()?;
+    let (user, domain) = address.split_once('@')?;
+    let valid = !user.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.');
+    valid.then(|| author.trim().to_string())
 }
 
 fn write_rss(channel: &Channel) -> Result<String> {
@@ -274,4 +288,25 @@ pub fn html_escape(text: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rss_person;
+
+    #[test]
+    fn rss_names_a_person_only_by_an_email_address() {
+        assert_eq!(
+            rss_person("ed@example.com (The editors)").as_deref(),
+            Some("ed@example.com (The editors)")
+        );
+        assert_eq!(
+            rss_person(" ed@example.com ").as_deref(),
+            Some("ed@example.com")
+        );
+        assert_eq!(rss_person("The Engineering @ Scale editors"), None);
+        assert_eq!(rss_person("ed@localhost"), None);
+        assert_eq!(rss_person("@example.com"), None);
+        assert_eq!(rss_person(""), None);
+    }
 }
