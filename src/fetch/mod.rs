@@ -10,6 +10,7 @@
 //! when it has failed `quiet_failures` runs in a row.
 
 pub mod http;
+pub mod limits;
 pub mod normalize;
 pub mod parse;
 pub mod state;
@@ -219,7 +220,7 @@ fn store_feed(
     companies: &Companies,
     now: DateTime<FixedOffset>,
 ) -> Result<SourceCounts> {
-    let parsed = parse::parse(&fetched.body, fetched.content_type.as_deref()).map_err(|e| {
+    let mut parsed = parse::parse(&fetched.body, fetched.content_type.as_deref()).map_err(|e| {
         let cause = fetched
             .cut_off
             .as_deref()
@@ -239,6 +240,10 @@ fn store_feed(
             None => debug!("source \"{}\": {repair}", source.name),
         }
     }
+    let listed = parsed.feed.entries.len();
+    for cut in limits::bound(&mut parsed.feed, &source.limits) {
+        warn!("source \"{}\" ({}): {cut}", source.name, source.feed);
+    }
     let document = document_base(fetched);
     let normalizer = normalize::Normalizer {
         source,
@@ -247,7 +252,7 @@ fn store_feed(
     };
     let items = normalizer.items(&parsed, &document);
     let mut counts = SourceCounts {
-        entries: parsed.feed.entries.len(),
+        entries: listed,
         bytes: fetched.body.len(),
         ..Default::default()
     };
