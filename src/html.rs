@@ -67,6 +67,16 @@ pub fn sanitize_page(html: &str) -> String {
     clean_bounded(html, |html| builder.clean(html).to_string())
 }
 
+/// `url` as an absolute http or https address, or `None` when it is
+/// anything else (another scheme, relative, unparsable). For addresses that
+/// reach a page, feed or email outside sanitised HTML, such as an article's
+/// link read back from a content file that may have been edited by hand.
+pub fn web_link(url: &str) -> Option<String> {
+    let parsed = Url::parse(url.trim()).ok()?;
+    let web = matches!(parsed.scheme(), "http" | "https") && parsed.host().is_some();
+    web.then(|| parsed.to_string())
+}
+
 /// Converts sanitised HTML to markdown.
 pub fn to_markdown(html: &str) -> String {
     static CONVERTER: OnceLock<htmd::HtmlToMarkdown> = OnceLock::new();
@@ -278,6 +288,27 @@ mod tests {
             }
         }
         assert!(articles > 1000, "{articles}");
+    }
+
+    #[test]
+    fn only_web_addresses_are_links() {
+        assert_eq!(
+            web_link(" https://a.example/x?q=1 ").as_deref(),
+            Some("https://a.example/x?q=1")
+        );
+        for bad in [
+            "javascript:alert(1)",
+            "JaVaScRiPt:alert(1)",
+            "java\tscript:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "vbscript:x",
+            "//evil.example/",
+            "/relative",
+            "file:///etc/passwd",
+            "http://",
+        ] {
+            assert_eq!(web_link(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -90,7 +90,7 @@ fn company_item(site: &Site, item: &ItemView) -> Result<rss::Item> {
         .build();
     Ok(ItemBuilder::default()
         .title(Some(item.title.clone()))
-        .link(Some(item.url.clone()))
+        .link((!item.url.is_empty()).then(|| item.url.clone()))
         .guid(Some(guid))
         .pub_date(Some(item.published.to_rfc2822()))
         .categories(vec![rss::Category {

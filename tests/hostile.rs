@@ -1,0 +1,47 @@
+//! Hostile feeds stay harmless: what a feed, or a content file edited by
+//! hand, says can run nothing, load nothing and lead nowhere but the web in
+//! any page, email or feed that digest writes.
+
+mod common;
+
+use common::TestSite;
+
+/// A source of a test site, by name, company, kind and feed address.
+struct Source<'a>(&'a str, &'a str, &'a str, String);
+
+/// Writes the site's `sources.toml`, quoting every value as TOML requires.
+fn write_config(site: &TestSite, sources: &[Source]) {
+    let quote = |text: &str| toml::Value::String(text.to_string()).to_string();
+    let mut config = "[site]\ntitle = \"Engineering @ Scale\"\n\
+                      base_url = \"https://digest.test/\"\ntimezone = \"UTC\"\n"
+        .to_string();
+    for Source(name, company, kind, feed) in sources {
+        config.push_str(&format!(
+            "\n[[source]]\nname = {}\ncompany = {}\nkind = \"{kind}\"\nfeed = {}\n",
+            quote(name),
+            quote(company),
+            quote(feed)
+        ));
+    }
+    std::fs::write(site.path().join("sources.toml"), config).unwrap();
+}
+
+#[test]
+fn a_stored_link_that_is_not_on_the_web_is_no_link() {
+    let site = TestSite::new(&[]);
+    write_config(&site, &[]);
+    let item = "+++\nid = \"tag:x,1\"\ntitle = \"Click me\"\nurl = \"JaVaScRiPt:window.__pwned='stored-url'\"\n\
+                source = \"X\"\ncompany = \"C\"\npublished = 2025-07-22T10:00:00Z\n\
+                first_seen = 2025-07-22T10:00:00Z\n+++\n\nEdge caching cut latency by 40%.\n";
+    std::fs::create_dir_all(site.path().join("content/items/x")).unwrap();
+    std::fs::write(site.path().join("content/items/x/2025-07-22-a.md"), item).unwrap();
+    site.digest_ok(&["build", "--offline"]);
+    for (path, bytes) in site.files("public") {
+        let text = String::from_utf8_lossy(&bytes).to_ascii_lowercase();
+        assert!(!text.contains("javascript:"), "{}", path.display());
+    }
+    assert!(
+        site.read("public/companies/c.html")
+            .contains("<li>Click me")
+    );
+}
