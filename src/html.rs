@@ -51,6 +51,10 @@ pub fn sanitize(html: &str, base: Option<&Url>) -> String {
 
 /// Sanitises rendered markdown for a page: the same allow-list, plus the
 /// heading ids and classes that digest's own markdown renderer writes.
+/// Images are kept only from the site itself: a page, feed or email of
+/// digest never makes a reader's browser or mail client ask another site
+/// for anything, so an image from elsewhere (a tracking pixel, say) loses
+/// its address.
 pub fn sanitize_page(html: &str) -> String {
     static BUILDER: OnceLock<Builder<'static>> = OnceLock::new();
     let builder = BUILDER.get_or_init(|| {
@@ -61,7 +65,11 @@ pub fn sanitize_page(html: &str) -> String {
             .url_relative(UrlRelative::PassThrough)
             .add_generic_attributes(["id"])
             .add_tag_attributes("section", ["class"])
-            .add_tags(["section"]);
+            .add_tags(["section"])
+            .attribute_filter(|element, attribute, value| {
+                let remote = element == "img" && attribute == "src" && !is_same_site(value);
+                (!remote).then_some(value.into())
+            });
         builder
     });
     clean_bounded(html, |html| builder.clean(html).to_string())
@@ -75,6 +83,14 @@ pub fn web_link(url: &str) -> Option<String> {
     let parsed = Url::parse(url.trim()).ok()?;
     let web = matches!(parsed.scheme(), "http" | "https") && parsed.host().is_some();
     web.then(|| parsed.to_string())
+}
+
+/// Whether an address, relative to a page, stays on the page's own site.
+fn is_same_site(address: &str) -> bool {
+    static PAGE: OnceLock<Url> = OnceLock::new();
+    let page = PAGE.get_or_init(|| Url::parse("https://site.invalid/page/").expect("a URL"));
+    page.join(address)
+        .is_ok_and(|url| url.origin() == page.origin())
 }
 
 /// Converts sanitised HTML to markdown.
@@ -288,6 +304,20 @@ mod tests {
             }
         }
         assert!(articles > 1000, "{articles}");
+    }
+
+    #[test]
+    fn pages_keep_images_of_their_own_site_only() {
+        let html = sanitize_page(
+            "<img src=\"logo.png\"><img src=\"/a/b.png\"><img src=\"http://127.0.0.1:9/p.gif\">\
+             <img src=\"//evil.example/p.gif\"><img src=\"/\\evil.example/p.gif\">\
+             <img src=\" https://evil.example/p.gif\"><a href=\"https://ok.example/\">link</a>",
+        );
+        assert_eq!(
+            html,
+            "<img src=\"logo.png\"><img src=\"/a/b.png\"><img><img><img><img>\
+             <a href=\"https://ok.example/\" rel=\"noopener noreferrer\">link</a>"
+        );
     }
 
     #[test]
