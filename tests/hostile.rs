@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::TestSite;
+use common::{FeedServer, Reply, TestSite, TestSource};
 
 /// A source of a test site, by name, company, kind and feed address.
 struct Source<'a>(&'a str, &'a str, &'a str, String);
@@ -44,4 +44,25 @@ fn a_stored_link_that_is_not_on_the_web_is_no_link() {
         site.read("public/companies/c.html")
             .contains("<li>Click me")
     );
+}
+
+#[test]
+fn markup_that_puzzles_the_html_parser_adds_no_line_to_the_log() {
+    let server = FeedServer::start();
+    let content = "<table><img src=x><b>misplaced</b><p>text</table>"
+        .repeat(50)
+        .replace('&', "&amp;")
+        .replace('<', "&lt;");
+    let rss = format!(
+        "<rss version=\"2.0\"><channel><title>T</title><item><title>Tables</title>\
+         <link>https://t.example/a</link><description>{content}</description></item></channel></rss>"
+    );
+    server.route(
+        "/feed.xml",
+        Reply::Feed(rss.into_bytes(), "application/rss+xml"),
+    );
+    let site = TestSite::new(&[TestSource::new("Tables", server.url("/feed.xml"))]);
+    let log = site.digest_ok(&["fetch"]);
+    assert!(!log.contains("WARN"), "{log}");
+    assert_eq!(site.files("content/items").len(), 1);
 }
