@@ -66,3 +66,27 @@ fn markup_that_puzzles_the_html_parser_adds_no_line_to_the_log() {
     assert!(!log.contains("WARN"), "{log}");
     assert_eq!(site.files("content/items").len(), 1);
 }
+
+#[test]
+fn a_name_in_a_feed_description_stays_text_for_readers_that_read_html() {
+    let site = TestSite::new(&[]);
+    write_config(&site, &[]);
+    let item = "+++\nid = \"tag:x,1\"\ntitle = \"A\"\nurl = \"https://x.example/a\"\n\
+                source = \"X\"\ncompany = \"Evil <script>window.__pwned=1</script> & Co\"\n\
+                published = 2025-07-22T10:00:00Z\nfirst_seen = 2025-07-22T10:00:00Z\n+++\n\nText.\n";
+    std::fs::create_dir_all(site.path().join("content/items/x")).unwrap();
+    std::fs::write(site.path().join("content/items/x/2025-07-22-a.md"), item).unwrap();
+    site.digest_ok(&["render"]);
+    let xml = site.read("public/companies/evil-script-window-pwned-1-script-co.xml");
+    let start = xml.find("<description>").unwrap() + "<description>".len();
+    let end = start + xml[start..].find("</description>").unwrap();
+    // What a reader gets once it has read the XML, and then reads as HTML.
+    let html = xml[start..end]
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+    assert!(
+        html.contains("Evil &lt;script&gt;window.__pwned=1&lt;/script&gt; &amp; Co"),
+        "{html}"
+    );
+}
