@@ -8,10 +8,11 @@
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 
 /// Parses a feed's date, keeping its offset; `None` when nothing sensible is
-/// there, or when its year is outside 1 to 9999, which content files (TOML,
-/// RFC 3339) cannot hold.
+/// there, or when its year is outside 1 to 9998: content files (TOML, RFC
+/// 3339) hold years up to 9999, and a date of 9999 may already be in 10000
+/// in the site's time zone, which names the item's file.
 pub fn parse(text: &str) -> Option<DateTime<FixedOffset>> {
-    parse_any_year(text).filter(|date| (1..=9999).contains(&date.year()))
+    parse_any_year(text).filter(|date| (1..=9998).contains(&date.year()))
 }
 
 fn parse_any_year(text: &str) -> Option<DateTime<FixedOffset>> {
@@ -224,7 +225,8 @@ mod tests {
         assert_eq!(shown("Tue, 22 Jul 99999 10:00:00 +0000"), "none");
         assert_eq!(shown("-0001-01-01T00:00:00Z"), "none");
         assert_eq!(shown("0000-01-01T00:00:00Z"), "none");
-        assert_eq!(shown("9999-12-31T23:59:59Z"), "9999-12-31T23:59:59+00:00");
+        assert_eq!(shown("9999-12-31T23:59:59Z"), "none");
+        assert_eq!(shown("9998-12-31T23:59:59Z"), "9998-12-31T23:59:59+00:00");
     }
 
     #[test]
