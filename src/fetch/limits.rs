@@ -42,9 +42,10 @@ pub fn bound(feed: &mut Feed, limits: &Limits) -> Vec<String> {
         fields += usize::from(bound_fields(entry));
     }
     if fields > 0 {
+        let entries = if fields == 1 { "entry" } else { "entries" };
         cuts.push(format!(
-            "{fields} entries had titles, names, categories, links or ids longer than \
-             {MAX_FIELD_BYTES} bytes or more than {MAX_FIELD_VALUES} of them; they were cut"
+            "{fields} {entries} had titles, names, categories, links or ids longer than \
+             {MAX_FIELD_BYTES} bytes, or more than {MAX_FIELD_VALUES} of them; they were cut"
         ));
     }
     cuts
