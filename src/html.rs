@@ -27,6 +27,14 @@ pub const MAX_NESTING: usize = 64;
 /// [`MAX_NESTING`], as that count is an estimate that errs high.
 const MAX_RAW_NESTING: usize = 2 * MAX_NESTING;
 
+/// Whether `html` nests elements so deeply that sanitising it flattens some.
+pub fn is_deeply_nested(html: &str) -> bool {
+    matches!(
+        nesting::limit(html, MAX_RAW_NESTING),
+        std::borrow::Cow::Owned(_)
+    )
+}
+
 /// Runs `clean` on `html` with its nesting bounded before and after.
 fn clean_bounded(html: &str, clean: impl FnOnce(&str) -> String) -> String {
     let cleaned = clean(&nesting::limit(html, MAX_RAW_NESTING));

@@ -12,6 +12,7 @@
 use feed_rs::model::{Entry, Feed};
 
 use crate::config::Limits;
+use crate::html;
 
 /// Longest title, name, category, link or id kept, in bytes; longer ones are cut.
 pub const MAX_FIELD_BYTES: usize = 2048;
@@ -39,6 +40,14 @@ pub fn bound(feed: &mut Feed, limits: &Limits) -> Vec<String> {
                 limits.max_item_bytes
             ));
         }
+        if is_deeply_nested(entry) {
+            cuts.push(format!(
+                "the entry {} nests its HTML more than {} elements deep; the deeper ones \
+                 are flattened",
+                describe(entry),
+                2 * html::MAX_NESTING
+            ));
+        }
         fields += usize::from(bound_fields(entry));
     }
     if fields > 0 {
@@ -49,6 +58,23 @@ pub fn bound(feed: &mut Feed, limits: &Limits) -> Vec<String> {
         ));
     }
     cuts
+}
+
+/// A note when a feed declares entities of its own in its document type,
+/// which are never expanded (so a few lines cannot grow into gigabytes).
+pub fn declared_entities(body: &[u8]) -> Option<String> {
+    let prologue = &body[..body.len().min(64 * 1024)];
+    let declares = prologue.windows(8).any(|w| w == b"<!ENTITY");
+    declares.then(|| "the feed declares entities of its own; they are left unexpanded".into())
+}
+
+fn is_deeply_nested(entry: &Entry) -> bool {
+    let content = entry.content.as_ref().and_then(|c| c.body.as_deref());
+    let summary = entry.summary.as_ref().map(|s| s.content.as_str());
+    content
+        .into_iter()
+        .chain(summary)
+        .any(html::is_deeply_nested)
 }
 
 /// Cuts the entry's content and summary to `max` bytes each; returns the
@@ -200,6 +226,19 @@ mod tests {
         assert!(entry.links.is_empty());
         assert_eq!(entry.categories.len(), MAX_FIELD_VALUES);
         assert_eq!(cuts.len(), 1, "{cuts:?}");
+    }
+
+    #[test]
+    fn declared_entities_and_deep_nesting_are_reported() {
+        let laughs = b"<?xml version=\"1.0\"?><!DOCTYPE rss [<!ENTITY a \"aaaa\">]><rss/>";
+        assert!(declared_entities(laughs).is_some());
+        assert!(declared_entities(b"<rss>&amp;</rss>").is_none());
+        let deep = format!("{}x", "&lt;div&gt;".repeat(500));
+        let mut parsed = feed(&format!(
+            "<item><title>D</title><description>{deep}</description></item>"
+        ));
+        let cuts = bound(&mut parsed, &limits(10, 1 << 20));
+        assert!(cuts.iter().any(|c| c.contains("elements deep")), "{cuts:?}");
     }
 
     #[test]

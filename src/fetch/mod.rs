@@ -241,7 +241,11 @@ fn store_feed(
         }
     }
     let listed = parsed.feed.entries.len();
-    for cut in limits::bound(&mut parsed.feed, &source.limits) {
+    let entities = limits::declared_entities(&fetched.body);
+    for cut in entities
+        .into_iter()
+        .chain(limits::bound(&mut parsed.feed, &source.limits))
+    {
         warn!("source \"{}\" ({}): {cut}", source.name, source.feed);
     }
     let document = document_base(fetched);
