@@ -341,6 +341,50 @@ fn a_name_in_a_feed_description_stays_text_for_readers_that_read_html() {
     );
 }
 
+#[test]
+fn a_redirect_off_the_web_is_refused() {
+    let server = FeedServer::start();
+    let locations = [
+        "file:///etc/passwd",
+        "FILE:///etc/passwd",
+        " file:///etc/passwd",
+        "ftp://127.0.0.1/feed.xml",
+        "data:application/rss+xml,<rss version=\"2.0\"><channel></channel></rss>",
+        "javascript:alert(1)",
+        "gopher://127.0.0.1:70/",
+        "ws://127.0.0.1:9/feed",
+        "about:blank",
+    ];
+    let mut sources = vec![TestSource::new(
+        "Healthy",
+        server.serve_fixture("sources/microsoft-ai-blogs.xml"),
+    )];
+    let names: Vec<String> = (0..locations.len())
+        .map(|i| format!("Redirect {i}"))
+        .collect();
+    for (i, location) in locations.iter().enumerate() {
+        let path = format!("/redirect-{i}.xml");
+        server.route(
+            &path,
+            Reply::Full(302, vec![("Location", location.to_string())], Vec::new()),
+        );
+        sources.push(TestSource::new(&names[i], server.url(&path)));
+    }
+    let site = TestSite::new(&sources);
+    let log = site.digest_ok(&["fetch"]);
+    for (i, location) in locations.iter().enumerate() {
+        let warning = log
+            .lines()
+            .find(|l| l.contains(&format!("source \"Redirect {i}\"")))
+            .unwrap_or_else(|| panic!("no warning for {location}:\n{log}"));
+        assert!(
+            warning.contains("only http and https are fetched"),
+            "{location}: {warning}"
+        );
+    }
+    assert_eq!(site.files("content/items").len(), 10, "{log}");
+}
+
 /// Fails unless Node.js, Debian's Chromium and playwright-core are there.
 fn require_browser() {
     require_tool("node", &["--version"], "apt-get install -y nodejs npm");
