@@ -578,7 +578,8 @@ fn tag_problems(tag: &Tag, problems: &mut Vec<String>) {
         if attr == "style" && style_loads(value) {
             problems.push(format!("<{name}> style loads something: {value:.80}"));
         }
-        if ADDRESSES.contains(&attr.as_str()) && !is_safe_address(value) {
+        let loads = !matches!(attr.as_str(), "href" | "cite" | "longdesc") || name == "link";
+        if ADDRESSES.contains(&attr.as_str()) && !is_safe_address(value, loads) {
             problems.push(format!("<{name}> {attr}=\"{value:.80}\""));
         }
     }
@@ -601,14 +602,15 @@ fn style_loads(css: &str) -> bool {
 
 /// Whether an address, as a browser reads it (control characters and
 /// white space inside it dropped), is relative, http, https or mailto, and
-/// does not lead to the payloads' loopback port.
-fn is_safe_address(value: &str) -> bool {
+/// (for one the browser loads by itself) does not lead to the payloads'
+/// loopback port.
+fn is_safe_address(value: &str, loads: bool) -> bool {
     let cleaned: String = value
         .chars()
         .filter(|c| !c.is_ascii_control() && !c.is_whitespace())
         .collect::<String>()
         .to_ascii_lowercase();
-    if cleaned.contains("127.0.0.1:9/") {
+    if loads && cleaned.starts_with("http://127.0.0.1:9/") {
         return false;
     }
     let scheme_end = cleaned.find(':');
