@@ -65,6 +65,13 @@ struct RawSite {
     /// Largest feed body accepted (after decompression), in bytes; default 20 MB.
     #[serde(default = "default_max_body")]
     max_body_bytes: u64,
+    /// Entries read from one feed in one run, in the feed's order; default 1000.
+    #[serde(default = "default_max_items")]
+    max_items_per_source: usize,
+    /// Largest article text (its HTML) kept from one entry, in bytes; the
+    /// rest is cut off; default 1 MiB.
+    #[serde(default = "default_max_item_bytes")]
+    max_item_bytes: usize,
     /// Redirects followed for one request; default 5.
     #[serde(default = "default_max_redirects")]
     max_redirects: usize,
@@ -138,6 +145,12 @@ fn default_quiet_failures() -> u32 {
 fn default_max_body() -> u64 {
     20 * 1024 * 1024
 }
+fn default_max_items() -> usize {
+    1000
+}
+fn default_max_item_bytes() -> usize {
+    1024 * 1024
+}
 fn default_enabled() -> bool {
     true
 }
@@ -175,6 +188,12 @@ struct RawSource {
     /// `[site] full_text_min_words`).
     #[serde(default)]
     full_text: FullText,
+    /// Replaces `[site] max_items_per_source` for this source.
+    #[serde(default)]
+    max_items: Option<usize>,
+    /// Replaces `[site] max_item_bytes` for this source.
+    #[serde(default)]
+    max_item_bytes: Option<usize>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -307,13 +326,17 @@ pub struct Site {
     pub full_text_max_pages: usize,
 }
 
-/// Limits of one feed request.
+/// Limits of one feed request, and of what is read from its answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Time allowed from connecting to the last byte.
     pub timeout: Duration,
     /// Largest body accepted, after decompression.
     pub max_body_bytes: u64,
+    /// Entries read from the feed in one run.
+    pub max_items: usize,
+    /// Largest article text kept from one entry, in bytes.
+    pub max_item_bytes: usize,
 }
 
 /// One resolved source.
@@ -486,6 +509,8 @@ fn resolve_site(raw: RawSite, file: &ConfigFile) -> Result<Site> {
         limits: Limits {
             timeout: Duration::from_secs(raw.timeout_secs.max(1)),
             max_body_bytes: raw.max_body_bytes,
+            max_items: raw.max_items_per_source.max(1),
+            max_item_bytes: raw.max_item_bytes.max(1024),
         },
         connect_timeout: Duration::from_secs(raw.connect_timeout_secs.max(1)),
         read_timeout: Duration::from_secs(raw.read_timeout_secs.max(1)),
@@ -521,6 +546,10 @@ fn resolve_source(raw: RawSource, site: &Site, file: &ConfigFile) -> Result<Sour
             .timeout_secs
             .map_or(site.limits.timeout, |s| Duration::from_secs(s.max(1))),
         max_body_bytes: raw.max_body_bytes.unwrap_or(site.limits.max_body_bytes),
+        max_items: raw.max_items.map_or(site.limits.max_items, |n| n.max(1)),
+        max_item_bytes: raw
+            .max_item_bytes
+            .map_or(site.limits.max_item_bytes, |n| n.max(1024)),
     };
     Ok(Source {
         name,
@@ -580,6 +609,8 @@ mod tests {
         assert_eq!(config.site.base_url.as_str(), "https://example.org/news/");
         assert_eq!(config.site.timezone, chrono_tz::UTC);
         assert_eq!(config.site.deep_dives, 8);
+        assert_eq!(config.site.limits.max_items, 1000);
+        assert_eq!(config.site.limits.max_item_bytes, 1024 * 1024);
         assert!(config.sources.is_empty());
     }
 

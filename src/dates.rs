@@ -5,10 +5,17 @@
 //! space. Every parsed date keeps the offset it was written with; a date with
 //! no zone is taken as UTC.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 
-/// Parses a feed's date, keeping its offset; `None` when nothing sensible is there.
+/// Parses a feed's date, keeping its offset; `None` when nothing sensible is
+/// there, or when its year is outside 1 to 9998: content files (TOML, RFC
+/// 3339) hold years up to 9999, and a date of 9999 may already be in 10000
+/// in the site's time zone, which names the item's file.
 pub fn parse(text: &str) -> Option<DateTime<FixedOffset>> {
+    parse_any_year(text).filter(|date| (1..=9998).contains(&date.year()))
+}
+
+fn parse_any_year(text: &str) -> Option<DateTime<FixedOffset>> {
     let text = text.trim();
     if text.is_empty() {
         return None;
@@ -210,6 +217,16 @@ mod tests {
             shown("Mon, 28 Jul 2025 15:45:18 +0200"),
             "2025-07-28T15:45:18+02:00"
         );
+    }
+
+    #[test]
+    fn years_that_content_files_cannot_hold_are_no_date() {
+        assert_eq!(shown("+99999-01-01T00:00:00Z"), "none");
+        assert_eq!(shown("Tue, 22 Jul 99999 10:00:00 +0000"), "none");
+        assert_eq!(shown("-0001-01-01T00:00:00Z"), "none");
+        assert_eq!(shown("0000-01-01T00:00:00Z"), "none");
+        assert_eq!(shown("9999-12-31T23:59:59Z"), "none");
+        assert_eq!(shown("9998-12-31T23:59:59Z"), "9998-12-31T23:59:59+00:00");
     }
 
     #[test]

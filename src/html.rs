@@ -4,6 +4,10 @@
 //! allow-list sanitiser (ammonia) before it is stored, and again when a page
 //! is rendered: no script, style, event handler, frame, form or non-web URL
 //! survives, and relative links are made absolute against the article.
+//! Nesting is bounded first (see [`nesting`]), so that no document can stall
+//! the parser or overflow the stack of the conversion to markdown.
+
+mod nesting;
 
 use std::collections::HashSet;
 use std::sync::OnceLock;
@@ -16,6 +20,30 @@ use url::Url;
 /// URL schemes that links and images may use.
 const SCHEMES: [&str; 3] = ["http", "https", "mailto"];
 
+/// Most elements nested in sanitised HTML; real articles nest fewer than 20.
+pub const MAX_NESTING: usize = 64;
+
+/// Most elements nested in markup before it is parsed: more than
+/// [`MAX_NESTING`], as that count is an estimate that errs high.
+const MAX_RAW_NESTING: usize = 2 * MAX_NESTING;
+
+/// Whether `html` nests elements so deeply that sanitising it flattens some.
+pub fn is_deeply_nested(html: &str) -> bool {
+    matches!(
+        nesting::limit(html, MAX_RAW_NESTING),
+        std::borrow::Cow::Owned(_)
+    )
+}
+
+/// Runs `clean` on `html` with its nesting bounded before and after.
+fn clean_bounded(html: &str, clean: impl FnOnce(&str) -> String) -> String {
+    let cleaned = clean(&nesting::limit(html, MAX_RAW_NESTING));
+    match nesting::flatten(&cleaned, MAX_NESTING) {
+        std::borrow::Cow::Borrowed(_) => cleaned,
+        std::borrow::Cow::Owned(flat) => flat,
+    }
+}
+
 /// Sanitises `html`, resolving relative URLs against `base` when there is one.
 pub fn sanitize(html: &str, base: Option<&Url>) -> String {
     let mut builder = Builder::default();
@@ -26,27 +54,51 @@ pub fn sanitize(html: &str, base: Option<&Url>) -> String {
         Some(base) => builder.url_relative(UrlRelative::RewriteWithBase(base.clone())),
         None => builder.url_relative(UrlRelative::Deny),
     };
-    builder.clean(html).to_string()
+    clean_bounded(html, |html| builder.clean(html).to_string())
 }
 
 /// Sanitises rendered markdown for a page: the same allow-list, plus the
 /// heading ids and classes that digest's own markdown renderer writes.
+/// Images are kept only from the site itself: a page, feed or email of
+/// digest never makes a reader's browser or mail client ask another site
+/// for anything, so an image from elsewhere (a tracking pixel, say) loses
+/// its address.
 pub fn sanitize_page(html: &str) -> String {
     static BUILDER: OnceLock<Builder<'static>> = OnceLock::new();
-    BUILDER
-        .get_or_init(|| {
-            let mut builder = Builder::default();
-            builder
-                .url_schemes(HashSet::from(SCHEMES))
-                .link_rel(Some("noopener noreferrer"))
-                .url_relative(UrlRelative::PassThrough)
-                .add_generic_attributes(["id"])
-                .add_tag_attributes("section", ["class"])
-                .add_tags(["section"]);
-            builder
-        })
-        .clean(html)
-        .to_string()
+    let builder = BUILDER.get_or_init(|| {
+        let mut builder = Builder::default();
+        builder
+            .url_schemes(HashSet::from(SCHEMES))
+            .link_rel(Some("noopener noreferrer"))
+            .url_relative(UrlRelative::PassThrough)
+            .add_generic_attributes(["id"])
+            .add_tag_attributes("section", ["class"])
+            .add_tags(["section"])
+            .attribute_filter(|element, attribute, value| {
+                let remote = element == "img" && attribute == "src" && !is_same_site(value);
+                (!remote).then_some(value.into())
+            });
+        builder
+    });
+    clean_bounded(html, |html| builder.clean(html).to_string())
+}
+
+/// `url` as an absolute http or https address, or `None` when it is
+/// anything else (another scheme, relative, unparsable). For addresses that
+/// reach a page, feed or email outside sanitised HTML, such as an article's
+/// link read back from a content file that may have been edited by hand.
+pub fn web_link(url: &str) -> Option<String> {
+    let parsed = Url::parse(url.trim()).ok()?;
+    let web = matches!(parsed.scheme(), "http" | "https") && parsed.host().is_some();
+    web.then(|| parsed.to_string())
+}
+
+/// Whether an address, relative to a page, stays on the page's own site.
+fn is_same_site(address: &str) -> bool {
+    static PAGE: OnceLock<Url> = OnceLock::new();
+    let page = PAGE.get_or_init(|| Url::parse("https://site.invalid/page/").expect("a URL"));
+    page.join(address)
+        .is_ok_and(|url| url.origin() == page.origin())
 }
 
 /// Converts sanitised HTML to markdown.
@@ -131,7 +183,7 @@ pub fn undo_double_escaping(html: &str) -> String {
 pub fn to_text(html: &str) -> String {
     let mut text = String::with_capacity(html.len());
     let fragment = if html.contains('<') || html.contains('&') {
-        let cleaned = Builder::empty().clean(html).to_string();
+        let cleaned = clean_bounded(html, |html| Builder::empty().clean(html).to_string());
         decode_entities(&cleaned)
     } else {
         html.to_string()
@@ -207,6 +259,94 @@ mod tests {
             clean.contains(r#"href="https://blog.example.com/about""#),
             "{clean}"
         );
+    }
+
+    #[test]
+    fn deep_nesting_is_flattened_before_it_is_parsed_or_converted() {
+        let depth = 100_000;
+        let divs = format!(
+            "{}<p>deep</p>{}",
+            "<div>".repeat(depth),
+            "</div>".repeat(depth)
+        );
+        let clean = sanitize(&divs, None);
+        assert_eq!(clean.matches("<div>").count(), MAX_NESTING, "{clean:.200}");
+        assert_eq!(to_markdown(&clean), "deep");
+        assert_eq!(to_text(&divs), "deep");
+        let quotes = format!("{}<p>q</p>", "<blockquote>".repeat(depth));
+        let markdown = to_markdown(&sanitize(&quotes, None));
+        assert!(markdown.len() < 4 * MAX_NESTING, "{markdown:.200}");
+        // Bold elements that the parser reopens after every </div>.
+        let round = format!("<div>{}</div>x", "<b>".repeat(50));
+        let clean = sanitize(&round.repeat(2_000), None);
+        assert!(
+            nesting::flatten(&clean, MAX_NESTING) == clean,
+            "{clean:.200}"
+        );
+        let page = sanitize_page(&divs);
+        assert!(page.matches("<div>").count() <= MAX_NESTING);
+    }
+
+    #[test]
+    fn no_real_article_nests_deeply_enough_to_lose_a_tag() {
+        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus");
+        let mut articles = 0;
+        for folder in ["sources", "feeds", "tricky"] {
+            for file in std::fs::read_dir(corpus.join(folder)).unwrap() {
+                let body = std::fs::read(file.unwrap().path()).unwrap();
+                let Ok(parsed) = crate::fetch::parse::parse(&body, None) else {
+                    continue;
+                };
+                for entry in &parsed.feed.entries {
+                    let content = entry.content.as_ref().and_then(|c| c.body.as_deref());
+                    let summary = entry.summary.as_ref().map(|s| s.content.as_str());
+                    for html in content.into_iter().chain(summary) {
+                        articles += 1;
+                        let limited = nesting::limit(html, MAX_RAW_NESTING);
+                        assert!(matches!(limited, std::borrow::Cow::Borrowed(_)), "{html}");
+                        let clean = Builder::default().clean(html).to_string();
+                        let flat = nesting::flatten(&clean, MAX_NESTING);
+                        assert!(matches!(flat, std::borrow::Cow::Borrowed(_)), "{html}");
+                    }
+                }
+            }
+        }
+        assert!(articles > 1000, "{articles}");
+    }
+
+    #[test]
+    fn pages_keep_images_of_their_own_site_only() {
+        let html = sanitize_page(
+            "<img src=\"logo.png\"><img src=\"/a/b.png\"><img src=\"http://127.0.0.1:9/p.gif\">\
+             <img src=\"//evil.example/p.gif\"><img src=\"/\\evil.example/p.gif\">\
+             <img src=\" https://evil.example/p.gif\"><a href=\"https://ok.example/\">link</a>",
+        );
+        assert_eq!(
+            html,
+            "<img src=\"logo.png\"><img src=\"/a/b.png\"><img><img><img><img>\
+             <a href=\"https://ok.example/\" rel=\"noopener noreferrer\">link</a>"
+        );
+    }
+
+    #[test]
+    fn only_web_addresses_are_links() {
+        assert_eq!(
+            web_link(" https://a.example/x?q=1 ").as_deref(),
+            Some("https://a.example/x?q=1")
+        );
+        for bad in [
+            "javascript:alert(1)",
+            "JaVaScRiPt:alert(1)",
+            "java\tscript:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "vbscript:x",
+            "//evil.example/",
+            "/relative",
+            "file:///etc/passwd",
+            "http://",
+        ] {
+            assert_eq!(web_link(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -38,7 +38,12 @@ pub fn slugify(text: &str, max_len: usize) -> String {
     let trimmed = slug.trim_matches('-').len();
     slug.truncate(trimmed);
     if is_reserved(&slug) {
-        slug.push_str("-item");
+        // A suffix when it fits; else one letter less, which no reserved name is.
+        if slug.len() + "-item".len() <= max_len {
+            slug.push_str("-item");
+        } else {
+            slug.pop();
+        }
     }
     slug
 }
@@ -100,6 +105,18 @@ mod tests {
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
             );
             assert!(!is_reserved(&slug), "{slug}");
+        }
+    }
+
+    #[test]
+    fn reserved_names_stay_within_the_length() {
+        assert_eq!(slugify("CON", 80), "con-item");
+        for (name, max) in [("CON", 3), ("COM1", 5), ("nul", 7), ("LPT9", 4)] {
+            let slug = slugify(name, max);
+            assert!(
+                slug.len() <= max && !is_reserved(&slug),
+                "{name} at {max}: {slug}"
+            );
         }
     }
 

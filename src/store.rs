@@ -229,7 +229,13 @@ impl ItemStore {
         if let Some(stored) = self.get(&meta.id) {
             return Some(stored);
         }
-        let candidates = self.titles().get(&title_key(meta))?;
+        // A title or company without a letter or digit ("…", "?!") says
+        // nothing of which article it is.
+        let key = title_key(meta);
+        if key.starts_with('\n') || key.ends_with('\n') {
+            return None;
+        }
+        let candidates = self.titles().get(&key)?;
         candidates.iter().map(|&i| &self.items[i]).find(|stored| {
             let close = (stored.meta.published - meta.published).num_days().abs() <= 7;
             let moved =
@@ -448,6 +454,22 @@ mod tests {
             Insert::Known
         );
         assert_eq!(store.items().len(), 1);
+    }
+
+    #[test]
+    fn articles_whose_title_or_company_has_no_word_are_told_apart_by_id() {
+        let (_dir, mut store) = store();
+        for (id, title) in [("https://x.example/a", "…"), ("https://x.example/b", "?!")] {
+            let inserted = store.insert(item(id, title, "2025-03-01T09:00:00Z", "A."), "x");
+            assert!(matches!(inserted.unwrap(), Insert::Stored(_)), "{title}");
+        }
+        for (id, company) in [("https://y.example/a", "…"), ("https://z.example/a", "?!")] {
+            let mut same_title = item(id, "Same title", "2025-03-01T09:00:00Z", "A.");
+            same_title.meta.company = company.into();
+            let inserted = store.insert(same_title, "y").unwrap();
+            assert!(matches!(inserted, Insert::Stored(_)), "{company}");
+        }
+        assert_eq!(store.items().len(), 4);
     }
 
     #[test]

@@ -194,6 +194,8 @@ mod tests {
             limits: Limits {
                 timeout: std::time::Duration::from_secs(1),
                 max_body_bytes: 1,
+                max_items: 1,
+                max_item_bytes: 1024,
             },
         }
     }

@@ -196,6 +196,9 @@ impl Http {
                     .map(|f| Answer::Fresh(Box::new(f)))
                     .map_err(|e| self.note_failure(url, wanted, e));
             }
+            if let Some(refused) = unfollowed_redirect(&response) {
+                return Err(refused);
+            }
             let refusal = FetchError::Status(
                 status.as_u16(),
                 status.canonical_reason().unwrap_or("").into(),
@@ -417,15 +420,33 @@ fn source_chain(error: &reqwest::Error) -> Option<String> {
     (!causes.is_empty()).then(|| causes.join(": "))
 }
 
+/// Why a redirect to `next` is refused, when it leaves http and https.
+fn off_the_web(next: &Url) -> Option<String> {
+    let web = matches!(next.scheme(), "http" | "https");
+    (!web).then(|| {
+        format!(
+            "redirected to a {}: address refused (only http and https are fetched)",
+            next.scheme()
+        )
+    })
+}
+
+/// A redirect that the client did not even offer to follow (it passes
+/// `file:` and `data:` addresses back as they are), refused as such.
+fn unfollowed_redirect(response: &reqwest::Response) -> Option<FetchError> {
+    if !response.status().is_redirection() {
+        return None;
+    }
+    let location = response.headers().get(header::LOCATION)?.to_str().ok()?;
+    let next = response.url().join(location.trim()).ok()?;
+    off_the_web(&next).map(FetchError::Redirect)
+}
+
 /// Follows at most `max` redirects, to http or https only, and stops at the
 /// first address seen twice.
 fn follow_redirect(attempt: redirect::Attempt, max: usize) -> redirect::Action {
     let next = attempt.url();
-    if !matches!(next.scheme(), "http" | "https") {
-        let why = format!(
-            "redirected to a {}: address refused (only http and https are fetched)",
-            next.scheme()
-        );
+    if let Some(why) = off_the_web(next) {
         return attempt.error(why);
     }
     if attempt.previous().iter().any(|seen| seen == next) {

@@ -15,6 +15,7 @@
 
 pub mod fulltext;
 pub mod http;
+pub mod limits;
 pub mod normalize;
 pub mod page;
 pub mod parse;
@@ -429,7 +430,7 @@ fn read_answer(
 
 /// Parses one answer into items.
 fn read_feed(source: &Source, fetched: &Fetched, reading: &Reading) -> Result<FeedItems> {
-    let parsed = parse::parse(&fetched.body, fetched.content_type.as_deref()).map_err(|e| {
+    let mut parsed = parse::parse(&fetched.body, fetched.content_type.as_deref()).map_err(|e| {
         let cause = fetched
             .cut_off
             .as_deref()
@@ -449,6 +450,14 @@ fn read_feed(source: &Source, fetched: &Fetched, reading: &Reading) -> Result<Fe
             None => debug!("source \"{}\": {repair}", source.name),
         }
     }
+    let listed = parsed.feed.entries.len();
+    let entities = limits::declared_entities(&fetched.body);
+    for cut in entities
+        .into_iter()
+        .chain(limits::bound(&mut parsed.feed, &source.limits))
+    {
+        warn!("source \"{}\" ({}): {cut}", source.name, source.feed);
+    }
     let document = document_base(fetched);
     let normalizer = normalize::Normalizer {
         source,
@@ -461,7 +470,7 @@ fn read_feed(source: &Source, fetched: &Fetched, reading: &Reading) -> Result<Fe
         items: fresh.items,
         fingerprints: fresh.fingerprints,
         counts: SourceCounts {
-            entries: parsed.feed.entries.len(),
+            entries: listed,
             bytes: fetched.body.len(),
             ..Default::default()
         },

@@ -58,7 +58,14 @@ pub fn parse(body: &[u8], content_type: Option<&str>) -> Result<ParsedFeed, NotA
         return Err(NotAFeed("empty body".into()));
     }
     let text = repair_mojibake(&decode(body, content_type));
-    let document = prepare(strip_prologue(&text));
+    // A JSON Feed is read as it is: the preparations below are for XML, and
+    // would cut a JSON document at the first "<!--" or "<rss" in its text.
+    let json = text.trim_start().starts_with('{');
+    let document = if json {
+        text
+    } else {
+        prepare(strip_prologue(&text))
+    };
     if looks_like_html(&document) {
         return Err(NotAFeed(
             "an HTML page, not a feed (has the feed moved?)".into(),
@@ -72,6 +79,7 @@ pub fn parse(body: &[u8], content_type: Option<&str>) -> Result<ParsedFeed, NotA
                 offsets,
             });
         }
+        Err(e) if json => return Err(NotAFeed(format!("not a valid JSON Feed: {e}"))),
         Err(e) => e,
     };
     let (repaired, repairs) = repair(&document);
@@ -607,6 +615,31 @@ mod tests {
                     <entry><title>B</title><link rel=\"alternate\" type=\"text/html\" href=\"http://feedproxy.google.com/~r/x/2\"/>\
                     <feedburner:origLink>http://ai.googleblog.com/2021/07/b.html</feedburner:origLink></entry></feed>";
         assert_eq!(link(atom), "http://ai.googleblog.com/2021/07/b.html");
+    }
+
+    #[test]
+    fn json_feeds_are_read_whatever_their_html_holds() {
+        for html in [
+            "<!-- wp:paragraph --><p>Text</p><!-- /wp:paragraph -->",
+            "<p>Moving from <code><rss></code> and <feed> to JSON</p>",
+            "<html><body><p>A whole page</p></body></html>",
+        ] {
+            let json = serde_json::json!({
+                "version": "https://jsonfeed.org/version/1.1", "title": "T",
+                "items": [{"id": "1", "url": "https://x.example/1", "title": "A", "content_html": html}],
+            });
+            let parsed = parse(json.to_string().as_bytes(), None).unwrap();
+            assert_eq!(parsed.feed.entries.len(), 1, "{html}");
+            let body = parsed.feed.entries[0]
+                .content
+                .as_ref()
+                .unwrap()
+                .body
+                .as_deref();
+            assert_eq!(body, Some(html));
+        }
+        let broken = parse(b"{\"version\": ", None).err().unwrap();
+        assert!(broken.0.contains("JSON Feed"), "{}", broken.0);
     }
 
     #[test]

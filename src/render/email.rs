@@ -134,8 +134,12 @@ impl Block {
         }
     }
 
-    /// Records the address of a link whose text was just written.
+    /// Records the address of a link whose text was just written; only web
+    /// addresses are written out.
     fn link(&mut self, url: String) {
+        let Some(url) = crate::html::web_link(&url) else {
+            return;
+        };
         if self.heading {
             self.addresses.push(url);
         } else {

@@ -90,7 +90,7 @@ fn company_item(site: &Site, item: &ItemView) -> Result<rss::Item> {
         .build();
     Ok(ItemBuilder::default()
         .title(Some(item.title.clone()))
-        .link(Some(item.url.clone()))
+        .link((!item.url.is_empty()).then(|| item.url.clone()))
         .guid(Some(guid))
         .pub_date(Some(item.published.to_rfc2822()))
         .categories(vec![rss::Category {
@@ -118,7 +118,9 @@ fn excerpt(item: &ItemView) -> Result<String> {
     Ok(excerpt)
 }
 
-/// A channel with the site's fields and an atom self link to `path`.
+/// A channel with the site's fields and an atom self link to `path`. The
+/// description is text; readers show an RSS description as HTML, so it is
+/// escaped as HTML before the writer escapes it as XML.
 fn channel(site: &Site, path: &str, title: &str, description: &str) -> ChannelBuilder {
     let atom = AtomExtension {
         links: vec![Link {
@@ -132,7 +134,7 @@ fn channel(site: &Site, path: &str, title: &str, description: &str) -> ChannelBu
     builder
         .title(title.to_string())
         .link(site.base_url.to_string())
-        .description(description.to_string())
+        .description(html_escape(description))
         .language(Some(site.language.clone()))
         .generator(Some(format!("digest {}", env!("CARGO_PKG_VERSION"))))
         .managing_editor(site.author.as_deref().and_then(rss_person))

@@ -68,7 +68,7 @@ pub struct ItemView {
     pub id: String,
     /// Title as plain text.
     pub title: String,
-    /// The original article.
+    /// The original article: an http or https address, or empty.
     pub url: String,
     /// Company it is about.
     pub company: String,
@@ -276,7 +276,7 @@ fn item_view(stored: &StoredItem, edition: Option<&NaiveDate>, site: &Site) -> I
     ItemView {
         id: meta.id.clone(),
         title: markdown::printable(&meta.title).into_owned(),
-        url: meta.url.clone(),
+        url: crate::html::web_link(&meta.url).unwrap_or_default(),
         company: meta.company.clone(),
         source: meta.source.clone(),
         date: day.format("%Y-%m-%d").to_string(),
