@@ -193,6 +193,10 @@ impl Shared {
         };
         let now = self.active.fetch_add(1, Ordering::SeqCst) + 1;
         self.most_active.fetch_max(now, Ordering::SeqCst);
+        let busy = Busy {
+            active: &self.active,
+            done: std::cell::Cell::new(false),
+        };
         self.requests.lock().unwrap().push(request.clone());
         let seen = {
             let mut counts = self.counts.lock().unwrap();
@@ -207,11 +211,18 @@ impl Shared {
             .get(&request.path)
             .cloned()
             .unwrap_or(Reply::Status(404));
-        self.answer(stream, &request, reply, seen);
-        self.active.fetch_sub(1, Ordering::SeqCst);
+        self.answer(stream, &request, reply, seen, &busy);
+        busy.release();
     }
 
-    fn answer(&self, mut stream: TcpStream, request: &Request, reply: Reply, seen: usize) {
+    fn answer(
+        &self,
+        mut stream: TcpStream,
+        request: &Request,
+        reply: Reply,
+        seen: usize,
+        busy: &Busy,
+    ) {
         match reply {
             Reply::Feed(body, content_type) => {
                 let etag = format!(
@@ -219,14 +230,14 @@ impl Shared {
                     body.len() * 31 + body.iter().map(|&b| b as usize).sum::<usize>()
                 );
                 if request.headers.get("if-none-match") == Some(&etag) {
-                    self.write(&mut stream, 304, &[("ETag", etag)], b"");
+                    self.write(&mut stream, 304, &[("ETag", etag)], b"", busy);
                 } else {
                     let headers = [
                         ("Content-Type", content_type.to_string()),
                         ("ETag", etag),
                         ("Last-Modified", LAST_MODIFIED.to_string()),
                     ];
-                    self.write(&mut stream, 200, &headers, &body);
+                    self.write(&mut stream, 200, &headers, &body, busy);
                 }
             }
             Reply::Status(code) => self.write(
@@ -234,14 +245,17 @@ impl Shared {
                 code,
                 &[("Content-Type", "text/plain".into())],
                 format!("status {code}\n").as_bytes(),
+                busy,
             ),
-            Reply::Full(code, headers, body) => self.write(&mut stream, code, &headers, &body),
+            Reply::Full(code, headers, body) => {
+                self.write(&mut stream, code, &headers, &body, busy)
+            }
             Reply::Raw(bytes) => {
                 let _ = stream.write_all(&bytes);
             }
             Reply::Slow(delay, inner) => {
                 thread::sleep(delay);
-                self.answer(stream, request, *inner, seen);
+                self.answer(stream, request, *inner, seen, busy);
             }
             Reply::Drip(body, every) => {
                 let head = format!(
@@ -263,12 +277,19 @@ impl Shared {
             }
             Reply::Then(first, before, after) => {
                 let reply = if seen <= first { *before } else { *after };
-                self.answer(stream, request, reply, seen);
+                self.answer(stream, request, reply, seen, busy);
             }
         }
     }
 
-    fn write(&self, stream: &mut TcpStream, code: u16, headers: &[(&str, String)], body: &[u8]) {
+    fn write(
+        &self,
+        stream: &mut TcpStream,
+        code: u16,
+        headers: &[(&str, String)],
+        body: &[u8],
+        busy: &Busy,
+    ) {
         let mut head = format!("HTTP/1.1 {code} Test\r\n");
         for (name, value) in headers {
             head.push_str(&format!("{name}: {value}\r\n"));
@@ -282,9 +303,31 @@ impl Shared {
         }
         head.push_str("Connection: close\r\n\r\n");
         self.body_bytes.fetch_add(body.len(), Ordering::SeqCst);
-        let _ = stream.write_all(head.as_bytes());
-        let _ = stream.write_all(body);
+        // The client may start its next request as soon as it has the last
+        // byte, so this request stops counting as active just before it.
+        let mut answer = head.into_bytes();
+        answer.extend_from_slice(body);
+        let last = answer.pop();
+        let _ = stream.write_all(&answer);
         let _ = stream.flush();
+        busy.release();
+        let _ = stream.write_all(last.as_slice());
+        let _ = stream.flush();
+    }
+}
+
+/// A request being answered, counted in `active` until released.
+struct Busy<'a> {
+    active: &'a AtomicUsize,
+    done: std::cell::Cell<bool>,
+}
+
+impl Busy<'_> {
+    /// Stops counting the request; only the first call counts.
+    fn release(&self) {
+        if !self.done.replace(true) {
+            self.active.fetch_sub(1, Ordering::SeqCst);
+        }
     }
 }
 
