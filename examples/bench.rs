@@ -105,16 +105,6 @@ fn measure(command: &mut Command) -> Result<Run> {
         .output()
         .context("/usr/bin/time is needed: apt-get install time")?;
     let seconds = started.elapsed().as_secs_f64();
-    if std::env::var_os("BENCH_FETCH_FLAG").is_some() {
-        eprintln!(
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-                .lines()
-                .filter(|l| l.contains("DEBUG") && l.contains(" ms"))
-                .collect::<Vec<_>>()
-                .join("\n")
-        );
-    }
     if !output.status.success() {
         bail!(
             "{:?} failed: {}",
@@ -585,10 +575,6 @@ fn fetch_bench(work: &Path, digest: &Path, options: &Options, table: &mut String
             .arg(&site)
             .arg("fetch"),
     )?;
-    if std::env::var_os("BENCH_HOLD").is_some() {
-        eprintln!("holding the feed server on port {port}");
-        std::thread::sleep(Duration::from_secs(900));
-    }
     let waves = options.feeds.div_ceil(concurrency);
     let ideal = options.latency.as_secs_f64() * waves as f64;
     let name = format!(
