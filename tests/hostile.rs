@@ -452,6 +452,41 @@ fn no_script_runs_on_any_page_email_or_feed_in_chromium() {
 }
 
 #[test]
+fn pages_about_hostile_names_fit_the_screen_in_chromium() {
+    require_browser();
+    let site = hostile_site();
+    let artifacts = artifacts_dir("hostile-layout");
+    let company = site
+        .paths_ending("public/companies", ".html")
+        .into_iter()
+        .find(|p| p.to_string_lossy().contains("evil-script"))
+        .expect("the hostile company's page");
+    let company = company
+        .strip_prefix("public")
+        .unwrap()
+        .to_string_lossy()
+        .to_string();
+    let output = Command::new("node")
+        .arg(tools_dir().join("check-pages.mjs"))
+        .arg(site.path().join("public"))
+        .arg(&artifacts)
+        .args([
+            "sources/index.html",
+            "companies/index.html",
+            &format!("editions/{DAY}.html"),
+        ])
+        .arg(&company)
+        .output()
+        .expect("run node");
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "Chromium found problems:\n{report}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
 fn the_chromium_checker_sees_every_kind_of_problem() {
     require_browser();
     let dir = tempfile::tempdir().unwrap();
