@@ -227,9 +227,12 @@ fn strip_prologue(text: &str) -> &str {
         "<!DOCTYPE",
         "<html",
     ];
-    let start = STARTS.iter().filter_map(|tag| rest.find(tag)).min();
-    let upper_html = rest.find("<HTML");
-    match start.into_iter().chain(upper_html).min() {
+    // The first `<` that opens one of them, found in one pass.
+    let start = rest.match_indices('<').map(|(at, _)| at).find(|&at| {
+        let tail = &rest[at..];
+        STARTS.iter().any(|tag| tail.starts_with(tag)) || tail.starts_with("<HTML")
+    });
+    match start {
         Some(start) => &rest[start..],
         None => rest.trim_start(),
     }
