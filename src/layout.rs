@@ -65,12 +65,12 @@ impl Layout {
 
     /// `.digest/cache/items.json`: what the item files said when last read.
     pub fn item_cache(&self) -> PathBuf {
-        self.state_dir().join("cache").join("items.json")
+        self.state_dir().join("cache").join("items.bin")
     }
 
     /// `.digest/cache/editions.json`: what the edition files said when last read.
     pub fn edition_cache(&self) -> PathBuf {
-        self.state_dir().join("cache").join("editions.json")
+        self.state_dir().join("cache").join("editions.bin")
     }
 
     /// `.digest/`: machine state that is not content.

@@ -14,6 +14,8 @@ use std::sync::OnceLock;
 use anyhow::{Context, Result};
 use chrono_tz::Tz;
 
+use crate::cache::FileCache;
+use crate::cache::record::ItemRecord;
 use crate::item::{Item, ItemMeta, TextFrom};
 use crate::slug::slugify;
 
@@ -157,11 +159,14 @@ impl ItemStore {
         let parse = |path: &Path| {
             let mut meta = Item::read(path)?.meta;
             meta.summary = None;
-            Ok(meta)
+            Ok(ItemRecord::from(meta))
         };
-        let (found, problems) = crate::cache::FileCache::open(cache).read_all(root, parse)?;
-        for (path, meta) in found {
-            store.index(StoredItem { meta, path });
+        let (found, problems) = FileCache::open(cache).read_all(root, parse)?;
+        for (path, record) in found {
+            store.index(StoredItem {
+                meta: record.into(),
+                path,
+            });
         }
         let problems = problems
             .into_iter()

@@ -3,7 +3,11 @@
 //!
 //! An entry is trusted while its file keeps the same size and modification
 //! time; any other file is read again (several at a time). The cache is
-//! machine state: deleting it costs one slower run, nothing else.
+//! machine state: deleting it costs one slower run, nothing else. It is
+//! kept in postcard's compact binary form, the front matter as the
+//! [`record`]s that read back without parsing any text.
+
+pub mod record;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -15,20 +19,15 @@ use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
 use crate::store::write_atomic;
 
-/// Bumped whenever the cached values change shape.
-const VERSION: u32 = 1;
+/// Bumped whenever the cached values change shape; it is the first number
+/// of the file, read before anything else.
+const VERSION: u32 = 2;
 
 #[derive(Serialize, Deserialize)]
 struct Entry<T> {
     modified: u128,
     size: u64,
     value: T,
-}
-
-#[derive(Serialize, Deserialize)]
-struct Saved<T> {
-    version: u32,
-    entries: HashMap<String, Entry<T>>,
 }
 
 /// A cache of values parsed from the markdown files below a folder.
@@ -61,13 +60,11 @@ impl<T: Serialize + DeserializeOwned + Send + Sync> FileCache<T> {
     /// The cache kept at `path` (none when `None`), empty when missing,
     /// damaged or of another version.
     pub fn open(path: Option<&Path>) -> FileCache<T> {
-        let saved: Option<Saved<T>> = path
-            .and_then(|p| std::fs::read(p).ok())
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok());
-        let entries = saved
-            .filter(|s| s.version == VERSION)
-            .map(|s| s.entries)
-            .unwrap_or_default();
+        let bytes = path.and_then(|p| std::fs::read(p).ok()).unwrap_or_default();
+        let entries = match postcard::take_from_bytes::<u32>(&bytes) {
+            Ok((VERSION, rest)) => postcard::from_bytes(rest).unwrap_or_default(),
+            _ => HashMap::new(),
+        };
         FileCache {
             path: path.map(Path::to_path_buf),
             entries,
@@ -127,17 +124,12 @@ impl<T: Serialize + DeserializeOwned + Send + Sync> FileCache<T> {
 /// Writes the cache of `kept` files.
 fn save<T: Serialize>(path: &Path, kept: &[(String, (u128, u64), PathBuf, T)]) -> Result<()> {
     #[derive(Serialize)]
-    struct Saving<'a, T> {
-        version: u32,
-        entries: BTreeMap<&'a str, EntryRef<'a, T>>,
-    }
-    #[derive(Serialize)]
     struct EntryRef<'a, T> {
         modified: u128,
         size: u64,
         value: &'a T,
     }
-    let entries = kept
+    let entries: BTreeMap<&str, EntryRef<T>> = kept
         .iter()
         .map(|(key, (modified, size), _, value)| {
             (
@@ -150,56 +142,71 @@ fn save<T: Serialize>(path: &Path, kept: &[(String, (u128, u64), PathBuf, T)]) -
             )
         })
         .collect();
-    let bytes = serde_json::to_vec(&Saving {
-        version: VERSION,
-        entries,
-    })
-    .context("cannot encode the content cache")?;
-    write_atomic(path, &bytes)
+    let bytes =
+        postcard::to_stdvec(&(VERSION, entries)).context("cannot encode the content cache")?;
+    write_atomic(path, &bytes)?;
+    // Earlier versions kept the cache as JSON beside it.
+    let _ = std::fs::remove_file(path.with_extension("json"));
+    Ok(())
 }
 
 /// Every markdown file below `root` (hidden and temporary files aside),
-/// sorted, with its path relative to `root` and its stamp.
+/// sorted, with its path relative to `root` and its stamp. Folders are
+/// listed several at a time.
 fn listed(root: &Path) -> Result<Vec<Listed>> {
+    let mut found = listed_below(root, root)?;
+    found.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(found)
+}
+
+/// The markdown files in `dir` and the folders below it.
+fn listed_below(root: &Path, dir: &Path) -> Result<Vec<Listed>> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e).with_context(|| format!("cannot list {}", dir.display())),
+    };
     let mut found = Vec::new();
-    let mut pending = vec![root.to_path_buf()];
-    while let Some(dir) = pending.pop() {
-        let entries = match std::fs::read_dir(&dir) {
-            Ok(entries) => entries,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(e) => return Err(e).with_context(|| format!("cannot list {}", dir.display())),
-        };
-        for entry in entries {
-            let entry = entry.with_context(|| format!("cannot list {}", dir.display()))?;
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            if name.starts_with('.') {
-                continue;
-            }
-            let metadata = entry
-                .metadata()
-                .with_context(|| format!("cannot read {}", entry.path().display()))?;
-            if metadata.is_dir() {
-                pending.push(entry.path());
-            } else if name.ends_with(".md") {
-                let path = entry.path();
-                let key = path
-                    .strip_prefix(root)
-                    .unwrap_or(&path)
-                    .to_string_lossy()
-                    .into_owned();
-                found.push((path, key, stamp(&metadata)));
-            }
+    let mut folders = Vec::new();
+    for entry in entries {
+        let entry = entry.with_context(|| format!("cannot list {}", dir.display()))?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') {
+            continue;
+        }
+        let metadata = entry
+            .metadata()
+            .with_context(|| format!("cannot read {}", entry.path().display()))?;
+        if metadata.is_dir() {
+            folders.push(entry.path());
+        } else if name.ends_with(".md") {
+            let path = entry.path();
+            let key = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .into_owned();
+            found.push((path, key, stamp(&metadata)));
         }
     }
-    found.sort_by(|a, b| a.1.cmp(&b.1));
+    let below: Vec<Vec<Listed>> = folders
+        .par_iter()
+        .map(|folder| listed_below(root, folder))
+        .collect::<Result<_>>()?;
+    found.extend(below.into_iter().flatten());
     Ok(found)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::item::Item;
+    use crate::item::{Item, ItemMeta};
+    use record::ItemRecord;
+
+    fn meta(record: &ItemRecord) -> ItemMeta {
+        record.clone().into()
+    }
 
     #[test]
     fn values_come_from_the_cache_until_their_file_changes() {
@@ -209,23 +216,27 @@ mod tests {
                     company = \"C\"\npublished = 2025-07-22T09:30:00-07:00\nfirst_seen = 2025-07-23T00:00:00Z\n+++\n\nText.\n";
         std::fs::create_dir_all(items.join("s")).unwrap();
         std::fs::write(items.join("s/a.md"), text).unwrap();
-        let cache_path = dir.path().join("cache.json");
+        let cache_path = dir.path().join("cache.bin");
         let parses = std::sync::atomic::AtomicUsize::new(0);
         let parse = |path: &Path| {
             parses.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            Ok(Item::read(path)?.meta)
+            Ok(ItemRecord::from(Item::read(path)?.meta))
         };
 
         let cache = FileCache::open(Some(&cache_path));
         let (found, _) = cache.read_all(&items, parse).unwrap();
         assert_eq!(
-            found[0].1.published.to_rfc3339(),
+            meta(&found[0].1).published.to_rfc3339(),
             "2025-07-22T09:30:00-07:00"
         );
 
-        let open = || FileCache::<crate::item::ItemMeta>::open(Some(&cache_path));
+        let open = || FileCache::<ItemRecord>::open(Some(&cache_path));
         let (cached, _) = open().read_all(&items, parse).unwrap();
-        assert_eq!(cached[0].1, found[0].1, "the offset survives the cache");
+        assert_eq!(
+            meta(&cached[0].1),
+            meta(&found[0].1),
+            "the offset survives the cache"
+        );
         assert_eq!(
             parses.load(std::sync::atomic::Ordering::SeqCst),
             1,
@@ -238,8 +249,97 @@ mod tests {
         )
         .unwrap();
         let (changed, _) = open().read_all(&items, parse).unwrap();
-        assert_eq!(changed[0].1.title, "A, longer");
+        assert_eq!(meta(&changed[0].1).title, "A, longer");
         std::fs::remove_file(items.join("s/a.md")).unwrap();
         assert!(open().read_all(&items, parse).unwrap().0.is_empty());
+    }
+
+    #[test]
+    fn every_field_of_an_item_and_an_edition_reads_back_from_the_cache() {
+        use crate::compose::edition::{EditionMeta, Engines};
+        use record::EditionRecord;
+
+        let dir = tempfile::tempdir().unwrap();
+        let time = |t: &str| chrono::DateTime::parse_from_rfc3339(t).unwrap();
+        let item = ItemMeta {
+            id: "https://x.example/a".into(),
+            title: "A \"title\" ü".into(),
+            url: "https://x.example/a?b=1".into(),
+            source: "S".into(),
+            company: "C".into(),
+            published: time("2025-07-22T09:30:00.123456789-07:00"),
+            first_seen: time("2025-07-23T00:00:00+05:45"),
+            updated: Some(time("2025-07-24T01:02:03Z")),
+            undated: true,
+            authors: vec!["Ada".into(), "Grace".into()],
+            tags: vec!["rust".into()],
+            also_in: vec!["Other".into()],
+            summary: Some("Short.".into()),
+            text_from: crate::item::TextFrom::Page,
+            page_url: Some("https://x.example/a/page".into()),
+        };
+        let edition = EditionMeta {
+            date: chrono::NaiveDate::from_ymd_opt(2025, 7, 22).unwrap(),
+            signal: Some("https://x.example/a".into()),
+            engines: Engines {
+                signal: "offline".into(),
+                deep_dives: "model gpt (3)".into(),
+                patterns: "hand".into(),
+            },
+            items: vec!["https://x.example/a".into(), "https://x.example/b".into()],
+            themes: vec!["queue".into()],
+        };
+        std::fs::write(dir.path().join("a.md"), "any").unwrap();
+        let item_cache = dir.path().join("items.bin");
+        let edition_cache = dir.path().join("editions.bin");
+        let first = FileCache::open(Some(&item_cache))
+            .read_all(dir.path(), |_| Ok(ItemRecord::from(item.clone())))
+            .unwrap();
+        assert_eq!(first.0.len(), 1);
+        FileCache::open(Some(&edition_cache))
+            .read_all(dir.path(), |_| {
+                Ok(EditionRecord::from((
+                    edition.clone(),
+                    "Body.\n".to_string(),
+                )))
+            })
+            .unwrap();
+
+        let unread = |_: &Path| -> Result<ItemRecord> { panic!("read from the cache") };
+        let (items, _) = FileCache::open(Some(&item_cache))
+            .read_all(dir.path(), unread)
+            .unwrap();
+        let back: ItemMeta = items[0].1.clone().into();
+        assert_eq!(back, item);
+        assert_eq!(back.published.offset(), item.published.offset());
+        let unread = |_: &Path| -> Result<EditionRecord> { panic!("read from the cache") };
+        let (editions, _) = FileCache::open(Some(&edition_cache))
+            .read_all(dir.path(), unread)
+            .unwrap();
+        let back: (EditionMeta, String) = editions[0].1.clone().into();
+        assert_eq!(back, (edition, "Body.\n".to_string()));
+    }
+
+    #[test]
+    fn a_damaged_or_older_cache_is_read_as_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.md"), "any").unwrap();
+        let path = dir.path().join("items.bin");
+        for bytes in [
+            b"{\"version\":1,\"entries\":{}}".to_vec(),
+            vec![2, 1, 3, b'a'],
+            vec![1, 0],
+        ] {
+            std::fs::write(&path, bytes).unwrap();
+            let reads = std::sync::atomic::AtomicUsize::new(0);
+            let (found, _) = FileCache::<String>::open(Some(&path))
+                .read_all(dir.path(), |_| {
+                    reads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    Ok("fresh".to_string())
+                })
+                .unwrap();
+            assert_eq!(found[0].1, "fresh");
+            assert_eq!(reads.load(std::sync::atomic::Ordering::SeqCst), 1);
+        }
     }
 }

@@ -10,6 +10,8 @@ use anyhow::Result;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::cache::FileCache;
+use crate::cache::record::EditionRecord;
 use crate::frontmatter;
 use crate::store::read_text;
 
@@ -106,12 +108,15 @@ pub fn load_all_cached(dir: &Path, cache: &Path) -> Result<(Vec<Edition>, Vec<an
 fn load_with(dir: &Path, cache: Option<&Path>) -> Result<(Vec<Edition>, Vec<anyhow::Error>)> {
     let parse = |path: &Path| {
         let edition = Edition::read(path)?;
-        Ok((edition.meta, edition.body))
+        Ok(EditionRecord::from((edition.meta, edition.body)))
     };
-    let (found, problems) = crate::cache::FileCache::open(cache).read_all(dir, parse)?;
+    let (found, problems) = FileCache::open(cache).read_all(dir, parse)?;
     let mut editions: Vec<Edition> = found
         .into_iter()
-        .map(|(path, (meta, body))| Edition { meta, body, path })
+        .map(|(path, record)| {
+            let (meta, body) = record.into();
+            Edition { meta, body, path }
+        })
         .collect();
     editions.sort_by_key(|e| e.meta.date);
     Ok((editions, problems.into_iter().map(|(_, e)| e).collect()))
