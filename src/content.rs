@@ -25,19 +25,23 @@ impl Content {
     /// Reads the content of the site at `layout`, through the caches of `.digest/`.
     pub fn load(layout: &Layout, config: &Config) -> Result<Content> {
         let started = std::time::Instant::now();
-        let (store, item_problems) = ItemStore::load_cached(
-            &layout.items_dir(),
-            config.site.timezone,
-            &layout.item_cache(),
-        )?;
-        let items_done = started.elapsed().as_millis();
-        let (editions, edition_problems) =
-            edition::load_all_cached(&layout.editions_dir(), &layout.edition_cache())?;
+        // Items and editions are read side by side.
+        let (items, editions) = rayon::join(
+            || {
+                ItemStore::load_cached(
+                    &layout.items_dir(),
+                    config.site.timezone,
+                    &layout.item_cache(),
+                )
+            },
+            || edition::load_all_cached(&layout.editions_dir(), &layout.edition_cache()),
+        );
+        let ((store, item_problems), (editions, edition_problems)) = (items?, editions?);
         tracing::debug!(
-            "read {} items in {items_done} ms and {} editions in {} ms",
+            "read {} items and {} editions in {} ms",
             store.items().len(),
             editions.len(),
-            started.elapsed().as_millis() - items_done
+            started.elapsed().as_millis()
         );
         Ok(Content {
             store,

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::compose::Calendar;
@@ -173,7 +174,7 @@ impl Model {
             .map(|s| (s.meta.id.as_str(), s.meta.title.as_str()))
             .collect();
         let mut views: Vec<EditionView> = editions
-            .iter()
+            .par_iter()
             .map(|e| edition_view(e, site, &calendar, &titles))
             .collect();
         views.reverse();
@@ -226,7 +227,6 @@ fn edition_view(
 /// editions differ with the page they are on; an edition without such
 /// links is rendered once.
 pub fn fill_html(views: &mut [EditionView], which: &BTreeSet<usize>, site: &Site) {
-    use rayon::prelude::*;
     views
         .par_iter_mut()
         .enumerate()
@@ -257,7 +257,7 @@ fn item_views(store: &ItemStore, editions: &[Edition], site: &Site) -> Vec<Arc<I
     }
     let mut items: Vec<Arc<ItemView>> = store
         .items()
-        .iter()
+        .par_iter()
         .map(|stored| {
             Arc::new(item_view(
                 stored,
@@ -266,7 +266,7 @@ fn item_views(store: &ItemStore, editions: &[Edition], site: &Site) -> Vec<Arc<I
             ))
         })
         .collect();
-    items.sort_by(|a, b| b.published.cmp(&a.published).then(a.id.cmp(&b.id)));
+    items.par_sort_unstable_by(|a, b| b.published.cmp(&a.published).then(a.id.cmp(&b.id)));
     items
 }
 

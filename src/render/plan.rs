@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::{Context, Result};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -197,32 +198,41 @@ pub fn jobs(
         })
         .collect();
     let views = &model.editions;
-    for (i, view) in views.iter().enumerate() {
-        let key = |tag: &str| Key::new(global).add(tag).edition(view);
-        let (html, text) = super::email::paths(view);
-        jobs.push(Job {
-            path: html,
-            key: key("email").done(),
-            kind: Kind::EmailHtml(i),
-        });
-        jobs.push(Job {
-            path: text,
-            key: key("text").done(),
-            kind: Kind::EmailText(i),
-        });
-        let neighbours = [i.checked_sub(1).map(|n| &views[n]), views.get(i + 1)];
-        let mut page = key("page");
-        for neighbour in neighbours {
-            page = page
-                .add(neighbour.map_or("", |n| n.url.as_str()))
-                .add(neighbour.map_or("", |n| n.date_long.as_str()));
-        }
-        jobs.push(Job {
-            path: view.url.clone(),
-            key: page.done(),
-            kind: Kind::Edition(i),
-        });
-    }
+    let editions: Vec<[Job; 3]> = views
+        .par_iter()
+        .enumerate()
+        .map(|(i, view)| {
+            // Its text is hashed once for its three files.
+            let text = Key::new("").edition(view).done();
+            let key = |tag: &str| Key::new(global).add(tag).add(&text);
+            let (html, plain) = super::email::paths(view);
+            let neighbours = [i.checked_sub(1).map(|n| &views[n]), views.get(i + 1)];
+            let mut page = key("page");
+            for neighbour in neighbours {
+                page = page
+                    .add(neighbour.map_or("", |n| n.url.as_str()))
+                    .add(neighbour.map_or("", |n| n.date_long.as_str()));
+            }
+            [
+                Job {
+                    path: html,
+                    key: key("email").done(),
+                    kind: Kind::EmailHtml(i),
+                },
+                Job {
+                    path: plain,
+                    key: key("text").done(),
+                    kind: Kind::EmailText(i),
+                },
+                Job {
+                    path: view.url.clone(),
+                    key: page.done(),
+                    kind: Kind::Edition(i),
+                },
+            ]
+        })
+        .collect();
+    jobs.extend(editions.into_iter().flatten());
     for (i, company) in model.companies.iter().enumerate() {
         let items = company
             .items
