@@ -260,6 +260,9 @@ fn run_phases(layout: &Layout, command: Command, quiet: bool) -> Result<Status> 
             let mut content = Content::load(layout, &config)?;
             compose::compose(layout, &config, now, &options, &mut content)?;
             render::render(layout, &config, &content)?;
+            // The run ends here: freeing every item one by one would only
+            // delay the exit.
+            std::mem::forget(content);
         }
         Command::Fetch(args) => {
             let report = fetch_with_progress(layout, &config, now, fetch_options)?;
