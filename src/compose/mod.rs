@@ -362,13 +362,22 @@ impl<'a> Writer<'a> {
         }
     }
 
-    /// Reads an item into an article, once.
-    fn article(&mut self, stored: &StoredItem) -> Result<()> {
-        if !self.articles.contains_key(&stored.meta.id) {
-            let item = Item::read(&stored.path)?;
-            self.articles
-                .insert(stored.meta.id.clone(), Article::read(&item));
-        }
+    /// Reads the items not read yet into articles, several at a time.
+    fn read_articles(&mut self, items: &[&StoredItem]) -> Result<()> {
+        use rayon::prelude::*;
+        let unread: Vec<&StoredItem> = items
+            .iter()
+            .copied()
+            .filter(|stored| !self.articles.contains_key(&stored.meta.id))
+            .collect();
+        let read: Vec<(String, Article)> = unread
+            .par_iter()
+            .map(|stored| {
+                let item = Item::read(&stored.path)?;
+                Ok((stored.meta.id.clone(), Article::read(&item)))
+            })
+            .collect::<Result<_>>()?;
+        self.articles.extend(read);
         Ok(())
     }
 
@@ -392,10 +401,13 @@ impl<'a> Writer<'a> {
         let recent =
             self.items_between(day - Duration::days(NOVELTY_DAYS), day - Duration::days(1));
         let mut in_corpus: BTreeSet<&str> = BTreeSet::new();
+        let mut unread: Vec<&StoredItem> = Vec::new();
         for stored in window.iter().copied().chain(members.iter().map(|m| m.item)) {
-            self.article(stored)?;
-            in_corpus.insert(stored.meta.id.as_str());
+            if in_corpus.insert(stored.meta.id.as_str()) {
+                unread.push(stored);
+            }
         }
+        self.read_articles(&unread)?;
         let mut model = self.model.take();
         let corpus = Corpus::new(in_corpus.iter().map(|id| &self.articles[*id]));
         let recent = recent
