@@ -110,6 +110,15 @@ fn strip_trailing_marks(text: &str) -> String {
     }
 }
 
+/// `text` without the line a blog platform ends it with ("The post …
+/// appeared first on …").
+pub fn without_platform_line(text: &str) -> &str {
+    let cut = text
+        .find("The post ")
+        .filter(|&at| text[at..].contains(" appeared first on "));
+    text[..cut.unwrap_or(text.len())].trim()
+}
+
 /// Paragraphs that a platform adds around an article rather than its author.
 pub fn is_boilerplate(paragraph: &str) -> bool {
     let lower = paragraph.to_lowercase();

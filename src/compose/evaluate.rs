@@ -225,24 +225,15 @@ pub fn run(layout: &Layout, config: &Config) -> Result<Evaluation> {
                 .as_deref()
                 .filter(|s| text::word_count(s) >= 8)
             {
-                let reference = strip_platform_lines(reference);
-                ours.push(Rouge::score(&paragraph, &reference));
-                theirs.push(Rouge::score(&lead, &reference));
+                let reference = text::without_platform_line(reference);
+                ours.push(Rouge::score(&paragraph, reference));
+                theirs.push(Rouge::score(&lead, reference));
             }
         }
     }
     evaluation.engine.finish(ours);
     evaluation.baseline.finish(theirs);
     Ok(evaluation)
-}
-
-/// The author's summary without the line a platform adds ("The post …
-/// appeared first on …").
-fn strip_platform_lines(summary: &str) -> String {
-    let cut = summary
-        .find("The post ")
-        .filter(|&at| summary[at..].contains(" appeared first on "));
-    summary[..cut.unwrap_or(summary.len())].trim().to_string()
 }
 
 impl Evaluation {

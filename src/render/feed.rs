@@ -109,13 +109,19 @@ fn excerpt(item: &ItemView) -> Result<String> {
         Some(summary) => summary.clone(),
         None => crate::html::to_text(&super::markdown::to_html(&article.body)),
     };
-    let text = super::markdown::printable(&text);
+    Ok(opening_words(&text))
+}
+
+/// The first words of `text`, without what a blog platform adds to it.
+fn opening_words(text: &str) -> String {
+    let text = super::markdown::printable(text);
+    let text = crate::text::without_platform_line(&text);
     let words: Vec<&str> = text.split_whitespace().collect();
     let mut excerpt = words[..words.len().min(EXCERPT_WORDS)].join(" ");
     if words.len() > EXCERPT_WORDS {
         excerpt.push_str(" …");
     }
-    Ok(excerpt)
+    excerpt
 }
 
 /// A channel with the site's fields and an atom self link to `path`. The
@@ -294,6 +300,17 @@ pub fn html_escape(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn an_excerpt_leaves_out_the_line_a_blog_platform_adds() {
+        let text = "Tags: AI. Copilot now writes tests. The post Copilot writes tests \
+                    appeared first on Microsoft AI Blogs.";
+        assert_eq!(opening_words(text), "Tags: AI. Copilot now writes tests.");
+        let long = "word ".repeat(80);
+        assert!(opening_words(&long).ends_with("word …"));
+    }
+
     use super::rss_person;
 
     #[test]
