@@ -151,6 +151,12 @@ fn the_health_page_shows_health_when_recorded_and_says_so_when_not() {
     assert!(page.contains("<tr class=\"failing\">"));
     let deepmind = site.read("public/sources/google-deepmind.html");
     assert!(deepmind.contains("2 failures in a row"), "{deepmind}");
+    let infoq = site.read("public/sources/infoq.html");
+    assert!(
+        infoq.contains("Not fetched successfully yet. 3 failures in a row"),
+        "{infoq}"
+    );
+    assert!(!infoq.contains("never"), "{infoq}");
 
     let bare = TestSite::fixture();
     bare.digest_ok(&["render"]);

@@ -62,7 +62,7 @@ fn header() -> Vec<String> {
         "SOURCE",
         "COMPANY",
         "KIND",
-        "FETCHED",
+        "FOLLOWED",
         "ITEMS",
         "NEWEST",
         "LAST SUCCESS",
