@@ -54,25 +54,22 @@ impl Options {
             fetch: true,
             parse: true,
         };
-        let args: Vec<String> = std::env::args().skip(1).collect();
-        let mut i = 0;
-        while i < args.len() {
-            let value = || {
-                args.get(i + 1)
-                    .context("a value is missing")
-                    .and_then(|v| Ok(v.parse::<u64>()?))
+        let mut args = std::env::args().skip(1);
+        while let Some(arg) = args.next() {
+            let mut value = || -> Result<u64> {
+                let text = args.next().context("a value is missing")?;
+                Ok(text.parse::<u64>()?)
             };
-            match args[i].as_str() {
+            match arg.as_str() {
                 "--days" => options.days = value()? as i64,
                 "--per-day" => options.per_day = value()? as usize,
                 "--feeds" => options.feeds = value()? as usize,
                 "--latency-ms" => options.latency = Duration::from_millis(value()?),
-                "--skip-hugo" => (options.hugo, i) = (false, i - 1),
-                "--skip-fetch" => (options.fetch, i) = (false, i - 1),
-                "--skip-parse" => (options.parse, i) = (false, i - 1),
+                "--skip-hugo" => options.hugo = false,
+                "--skip-fetch" => options.fetch = false,
+                "--skip-parse" => options.parse = false,
                 other => bail!("unknown option {other}"),
             }
-            i += 2;
         }
         Ok(options)
     }
