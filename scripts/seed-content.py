@@ -13,6 +13,7 @@ compose` writes the editions. Run from the project's root:
 import argparse
 import functools
 import http.server
+import os
 import pathlib
 import shutil
 import subprocess
@@ -85,7 +86,10 @@ def main():
     digest = args.digest
     if digest is None:
         subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
-        digest = str(ROOT / "target" / "release" / "digest")
+        target = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
+        digest = str((ROOT / target) / "release" / "digest")
+    if not pathlib.Path(digest).is_file():
+        sys.exit(f"no digest binary at {digest}: pass --digest PATH")
     if args.fresh:
         shutil.rmtree(ROOT / "content", ignore_errors=True)
 
