@@ -203,7 +203,7 @@ fn charset_of_declaration(body: &[u8]) -> Option<String> {
     let declaration = &declaration[..declaration.find("?>")?];
     let after = &declaration[declaration.find("encoding")? + "encoding".len()..];
     let after = after.trim_start().strip_prefix('=')?.trim_start();
-    let quote = after.chars().next()?;
+    let quote = after.chars().next().filter(|c| matches!(c, '"' | '\''))?;
     let value = &after[1..];
     Some(value[..value.find(quote)?].to_string())
 }
@@ -244,6 +244,11 @@ fn looks_like_html(document: &str) -> bool {
     root.starts_with("<html") || (root.starts_with("<!doctype html") && !head.contains("<rss"))
 }
 
+/// Whether `text` holds `pattern`: a vectorised search, for whole documents.
+fn has(text: &str, pattern: &str) -> bool {
+    memchr::memmem::find(text.as_bytes(), pattern.as_bytes()).is_some()
+}
+
 fn floor_boundary(text: &str, mut index: usize) -> usize {
     index = index.min(text.len());
     while !text.is_char_boundary(index) {
@@ -254,15 +259,22 @@ fn floor_boundary(text: &str, mut index: usize) -> usize {
 
 /// Sets right what old tools write and every tolerant reader accepts.
 fn prepare(document: &str) -> String {
-    let mut text = document
-        .replace(" xmlns=\"http://backend.userland.com/rss2\"", "")
-        .replace(" xmlns='http://backend.userland.com/rss2'", "")
-        .replace(
+    const REWRITES: [(&str, &str); 5] = [
+        (" xmlns=\"http://backend.userland.com/rss2\"", ""),
+        (" xmlns='http://backend.userland.com/rss2'", ""),
+        (
             "\"http://purl.org/atom/ns#\"",
             "\"http://www.w3.org/2005/Atom\"",
-        )
-        .replace("<item />", "")
-        .replace("<item/>", "");
+        ),
+        ("<item />", ""),
+        ("<item/>", ""),
+    ];
+    let mut text = document.to_string();
+    for (from, to) in REWRITES {
+        if has(&text, from) {
+            text = text.replace(from, to);
+        }
+    }
     if let Some(start) = text.find("<rss")
         && let Some(end) = text[start..].find('>')
     {
@@ -280,7 +292,7 @@ fn prepare(document: &str) -> String {
 /// with its redirector and kept the original in `feedburner:origLink`.
 fn original_links(text: &str) -> String {
     const ORIGINAL: (&str, &str) = ("<feedburner:origLink>", "</feedburner:origLink>");
-    if !text.contains(ORIGINAL.0) {
+    if !has(text, ORIGINAL.0) {
         return text.to_string();
     }
     let mut out = String::with_capacity(text.len());
@@ -335,7 +347,7 @@ fn with_original_link(entry: &str, (open, close): (&str, &str)) -> String {
 /// Drops `dc:date` from items that also have a `pubDate`: the publication
 /// date is the one an RSS reader shows, and `dc:date` is often something else.
 fn prefer_pub_date(text: &str) -> String {
-    if !text.contains("<dc:date>") || !text.contains("<pubDate>") {
+    if !has(text, "<dc:date>") || !has(text, "<pubDate>") {
         return text.to_string();
     }
     let mut out = String::with_capacity(text.len());
@@ -496,6 +508,21 @@ fn close_truncated(text: &str) -> Option<(String, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_encoding_declaration_with_a_stray_byte_for_a_quote_is_ignored() {
+        let body = b"<?xml version=\"1.0\" encoding=\x80windows-1252\"?>\n<rss version=\"2.0\">\
+                     <channel><title>Euro \xe2\x82\xac</title></channel></rss>";
+        assert_eq!(charset_of_declaration(body), None);
+        // Not UTF-8 and no charset declared: the document's bytes decide.
+        let parsed = parse(body, None).expect("the feed is read");
+        let title = parsed.feed.title.map(|t| t.content).unwrap_or_default();
+        assert!(title.starts_with("Euro "), "{title}");
+        assert_eq!(
+            charset_of_declaration(b"<?xml version='1.0' encoding='ISO-8859-1'?><rss/>"),
+            Some("ISO-8859-1".to_string())
+        );
+    }
 
     #[test]
     fn declared_charsets_are_honoured() {
