@@ -9,24 +9,7 @@ mod common;
 
 use std::process::Command;
 
-use common::{TestSite, artifacts_dir, require_tool, start_serve, tools_dir};
-
-/// Fails unless Node.js, Debian's Chromium and playwright-core are there.
-fn require_browser() {
-    require_tool("node", &["--version"], "apt-get install -y nodejs npm");
-    require_tool(
-        "/usr/bin/chromium",
-        &["--version"],
-        "apt-get install -y chromium",
-    );
-    let driver = tools_dir().join("node_modules/playwright-core");
-    assert!(
-        driver.is_dir(),
-        "{} is missing: run `npm ci --ignore-scripts --prefix tests/tools` \
-         (.ci/run does this on a fresh machine)",
-        driver.display()
-    );
-}
+use common::{TestSite, artifacts_dir, require_browser, start_serve, tools_dir};
 
 #[test]
 fn pages_load_cleanly_at_every_width_in_light_and_dark() {

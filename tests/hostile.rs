@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::hostile::{self, decode_entities, feed_html, markup_problems, xml_tag_names};
-use common::{FeedServer, Reply, TestSite, TestSource, artifacts_dir, require_tool, tools_dir};
+use common::{FeedServer, Reply, TestSite, TestSource, artifacts_dir, require_browser, tools_dir};
 
 /// The day every hostile article is published.
 const DAY: &str = "2025-07-22";
@@ -383,23 +383,6 @@ fn a_redirect_off_the_web_is_refused() {
         );
     }
     assert_eq!(site.files("content/items").len(), 10, "{log}");
-}
-
-/// Fails unless Node.js, Debian's Chromium and playwright-core are there.
-fn require_browser() {
-    require_tool("node", &["--version"], "apt-get install -y nodejs npm");
-    require_tool(
-        "/usr/bin/chromium",
-        &["--version"],
-        "apt-get install -y chromium",
-    );
-    let driver = tools_dir().join("node_modules/playwright-core");
-    assert!(
-        driver.is_dir(),
-        "{} is missing: run `npm ci --ignore-scripts --prefix tests/tools` \
-         (.ci/run does this on a fresh machine)",
-        driver.display()
-    );
 }
 
 /// Runs the Chromium checker on `public`; returns whether it passed, and its report.

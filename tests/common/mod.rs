@@ -560,6 +560,23 @@ pub fn require_tool(command: &str, args: &[&str], install: &str) {
     );
 }
 
+/// Fails unless Node.js, Debian's Chromium and playwright-core are there.
+pub fn require_browser() {
+    require_tool("node", &["--version"], "apt-get install -y nodejs npm");
+    require_tool(
+        "/usr/bin/chromium",
+        &["--version"],
+        "apt-get install -y chromium",
+    );
+    let driver = tools_dir().join("node_modules/playwright-core");
+    assert!(
+        driver.is_dir(),
+        "{} is missing: run `npm ci --ignore-scripts --prefix tests/tools` \
+         (.ci/run does this on a fresh machine)",
+        driver.display()
+    );
+}
+
 /// A `digest serve` that is stopped when the test ends.
 pub struct Serving(Child);
 
