@@ -82,6 +82,8 @@ impl Options {
 struct Run {
     seconds: f64,
     peak_mib: f64,
+    /// Processor time, user and system, over all threads.
+    cpu_seconds: f64,
 }
 
 /// Builds and copies are timed this many times; the table shows the median
@@ -99,13 +101,16 @@ fn median(seconds: &mut [f64]) -> f64 {
 fn median_run(runs: impl Iterator<Item = Result<Run>>) -> Result<Run> {
     let runs = runs.collect::<Result<Vec<Run>>>()?;
     let mut seconds: Vec<f64> = runs.iter().map(|r| r.seconds).collect();
+    let mut cpu: Vec<f64> = runs.iter().map(|r| r.cpu_seconds).collect();
     Ok(Run {
         seconds: median(&mut seconds),
         peak_mib: runs.iter().map(|r| r.peak_mib).fold(0.0, f64::max),
+        cpu_seconds: median(&mut cpu),
     })
 }
 
-/// Runs a command under GNU time and reads its wall time and peak memory.
+/// Runs a command under GNU time and reads its wall time, peak memory and
+/// processor time.
 fn measure(command: &mut Command) -> Result<Run> {
     let report = tempfile::NamedTempFile::new()?;
     let program = command.get_program().to_owned();
@@ -114,7 +119,7 @@ fn measure(command: &mut Command) -> Result<Run> {
     let mut timed = Command::new("/usr/bin/time");
     timed
         .arg("-f")
-        .arg("%M")
+        .arg("%M %U %S")
         .arg("-o")
         .arg(report.path())
         .arg(&program)
@@ -133,15 +138,22 @@ fn measure(command: &mut Command) -> Result<Run> {
             String::from_utf8_lossy(&output.stderr)
         );
     }
-    let kib: f64 = std::fs::read_to_string(report.path())?
+    let report = std::fs::read_to_string(report.path())?;
+    let figures: Vec<f64> = report
         .trim()
         .lines()
         .last()
-        .unwrap_or("0")
-        .parse()?;
+        .unwrap_or("")
+        .split_whitespace()
+        .map(str::parse)
+        .collect::<Result<_, _>>()?;
+    let [kib, user, system] = figures[..] else {
+        bail!("GNU time said {report:?}");
+    };
     Ok(Run {
         seconds,
         peak_mib: kib / 1024.0,
+        cpu_seconds: user + system,
     })
 }
 
@@ -358,7 +370,7 @@ fn main() -> Result<()> {
     row(
         &mut table,
         &title,
-        format!("{:.2} s", full.seconds),
+        format!("{:.2} s ({:.1} s CPU)", full.seconds, full.cpu_seconds),
         format!("{floor:.2} s (cp -r)"),
         format!("{:.1}x", full.seconds / floor),
         "within 3x of cp -r",
@@ -394,7 +406,7 @@ fn main() -> Result<()> {
     row(
         &mut table,
         "daily build (one new day)",
-        format!("{:.3} s", daily.seconds),
+        format!("{:.3} s ({:.2} s CPU)", daily.seconds, daily.cpu_seconds),
         format!("{:.2} s (full)", full.seconds),
         format!("1/{:.0}", full.seconds / daily.seconds),
         "at most 1/20",
@@ -630,7 +642,7 @@ fn fetch_bench(work: &Path, digest: &Path, options: &Options, table: &mut String
     row(
         table,
         &name,
-        format!("{:.2} s", first.seconds),
+        format!("{:.2} s ({:.1} s CPU)", first.seconds, first.cpu_seconds),
         format!("{ideal:.2} s (ideal)"),
         format!("{:.2}", first.seconds / ideal),
         "within 1.5x of ideal",
