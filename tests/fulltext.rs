@@ -759,3 +759,27 @@ fn once_a_site_stops_answering_its_other_pages_are_not_tried() {
     );
     assert_eq!(items(&site).len(), 4);
 }
+
+#[test]
+fn an_article_page_longer_than_max_item_bytes_is_cut_with_a_warning() {
+    let posts = posts();
+    let long = posts.iter().max_by_key(|p| p.html.len()).expect("a post");
+    assert!(long.html.len() > 4096, "{}", long.html.len());
+    let server = FeedServer::start();
+    let url = server.url("/long/post");
+    server.route("/long/post", page("wordpress", long, &url));
+    server.route("/teasers.xml", teaser_feed(&[(long, url)]));
+    let site = site(
+        "max_item_bytes = 2048\n",
+        &[("Long", server.url("/teasers.xml"), "on")],
+    );
+    let log = site.digest_ok(&["fetch"]);
+    assert!(
+        log.contains("is cut to max_item_bytes (2048)"),
+        "no warning:\n{log}"
+    );
+    let stored = &items(&site)[&long.title];
+    assert_eq!(stored.meta.text_from, TextFrom::Page);
+    assert!(stored.body.len() < 2048, "{} bytes", stored.body.len());
+    assert!(!stored.body.is_empty());
+}

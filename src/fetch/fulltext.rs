@@ -163,7 +163,8 @@ async fn read_page(
         return Err(format!("the page was cut off: {cause}"));
     }
     let _reading = readers.acquire().await.expect("semaphore is never closed");
-    tokio::task::spawn_blocking(move || page::read(&fetched))
+    let max_bytes = candidate.limits.max_item_bytes;
+    tokio::task::spawn_blocking(move || page::read(&fetched, max_bytes))
         .await
         .unwrap_or_else(|e| Err(format!("reading the page failed: {e}")))
 }

@@ -131,7 +131,7 @@ fn bound_fields(entry: &mut Entry) -> bool {
 
 /// Cuts `text` to at most `max` bytes, at a character boundary; returns its
 /// former length when it was longer.
-fn cut(text: &mut String, max: usize) -> Option<usize> {
+pub(crate) fn cut(text: &mut String, max: usize) -> Option<usize> {
     let length = text.len();
     if length <= max {
         return None;

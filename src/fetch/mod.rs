@@ -547,6 +547,13 @@ fn with_page(
     let why = match article {
         Ok(page) if page.words > feed_words => {
             counts.pages += 1;
+            if let Some(size) = page.cut_from {
+                warn!(
+                    "source \"{}\": item \"{}\" ({}): its page's article of {size} bytes \
+                     is cut to max_item_bytes ({})",
+                    source.name, item.meta.title, item.meta.url, source.limits.max_item_bytes
+                );
+            }
             if item.meta.title == normalize::UNTITLED && !page.title.is_empty() {
                 item.meta.title = page.title;
             }

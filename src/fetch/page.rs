@@ -10,6 +10,7 @@ use dom_smoothie::{Config, Readability, ReadabilityError};
 use url::Url;
 
 use super::http::Fetched;
+use super::limits;
 use super::parse;
 use crate::html;
 use crate::item::Article;
@@ -30,10 +31,13 @@ pub struct PageArticle {
     pub title: String,
     /// Words of prose in it, counted as the editorial engine counts them.
     pub words: usize,
+    /// The size of the article's HTML when it was longer than allowed and cut.
+    pub cut_from: Option<usize>,
 }
 
-/// Reads the article of a fetched page, or says why there is none.
-pub fn read(fetched: &Fetched) -> Result<PageArticle, String> {
+/// Reads the article of a fetched page, at most `max_bytes` of its HTML,
+/// or says why there is none.
+pub fn read(fetched: &Fetched, max_bytes: usize) -> Result<PageArticle, String> {
     if let Some(kind) = fetched.content_type.as_deref()
         && !is_html(kind)
     {
@@ -41,11 +45,12 @@ pub fn read(fetched: &Fetched) -> Result<PageArticle, String> {
         return Err(format!("the page is not HTML ({kind})"));
     }
     let document = decode(&fetched.body, fetched.content_type.as_deref());
-    extract(&document, &fetched.url)
+    extract(&document, &fetched.url, max_bytes)
 }
 
-/// The article in an HTML document that was found at `url`.
-pub fn extract(document: &str, url: &Url) -> Result<PageArticle, String> {
+/// The article in an HTML document that was found at `url`, at most
+/// `max_bytes` of its HTML.
+pub fn extract(document: &str, url: &Url, max_bytes: usize) -> Result<PageArticle, String> {
     let config = Config {
         max_elements_to_parse: MAX_ELEMENTS,
         ..Config::default()
@@ -53,21 +58,26 @@ pub fn extract(document: &str, url: &Url) -> Result<PageArticle, String> {
     let mut readability =
         Readability::new(document, Some(url.as_str()), Some(config)).map_err(|e| describe(&e))?;
     let found = readability.parse().map_err(|e| describe(&e))?;
-    let clean = html::sanitize(&found.content, Some(url));
+    let mut content = found.content.to_string();
+    let cut_from = limits::cut(&mut content, max_bytes);
+    let clean = html::sanitize(&content, Some(url));
     let body = html::to_markdown(&clean);
     let words = text::prose_words(&body);
     if words == 0 {
         return Err("no article found on the page".into());
     }
     let byline = found.byline.as_deref().and_then(byline);
+    let mut title = html::to_text(&found.title);
+    limits::cut(&mut title, limits::MAX_FIELD_BYTES);
     Ok(PageArticle {
         article: Article {
             body,
             url: crate::identity::clean_link(url),
             byline,
         },
-        title: html::to_text(&found.title),
+        title,
         words,
+        cut_from,
     })
 }
 
@@ -148,7 +158,7 @@ mod tests {
     #[test]
     fn the_article_is_kept_and_the_page_around_it_dropped() {
         let url = Url::parse("https://example.com/blog/sharding").unwrap();
-        let page = extract(PAGE, &url).unwrap();
+        let page = extract(PAGE, &url, 1 << 20).unwrap();
         let body = &page.article.body;
         assert!(body.contains("Throughput grew eightfold"), "{body}");
         assert!(
@@ -163,9 +173,26 @@ mod tests {
     }
 
     #[test]
+    fn a_long_article_is_cut_to_the_limit_and_says_so() {
+        let url = Url::parse("https://example.com/blog/sharding").unwrap();
+        let whole = extract(PAGE, &url, 1 << 20).unwrap();
+        assert_eq!(whole.cut_from, None);
+        let cut = extract(PAGE, &url, 300).unwrap();
+        let size = cut.cut_from.expect("the article was cut");
+        assert!(size > 300, "{size}");
+        assert!(cut.article.body.len() < whole.article.body.len());
+        assert!(cut.article.body.contains("Last year our job queue"));
+        assert!(!cut.article.body.contains("Moving tenants"));
+    }
+
+    #[test]
     fn a_page_without_an_article_or_not_html_is_refused_with_a_reason() {
         let url = Url::parse("https://example.com/").unwrap();
-        let empty = extract("<html><body><img src=\"a.png\"></body></html>", &url);
+        let empty = extract(
+            "<html><body><img src=\"a.png\"></body></html>",
+            &url,
+            1 << 20,
+        );
         assert_eq!(empty.unwrap_err(), "no article found on the page");
         assert!(is_html("text/html; charset=utf-8") && !is_html("application/pdf"));
     }
