@@ -5,8 +5,7 @@
 mod common;
 
 use std::io::Write;
-use std::process::Output;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::{FeedServer, Reply, TestSite, TestSource, fixture};
 
@@ -110,24 +109,6 @@ fn slug(name: &str) -> String {
     name.to_lowercase().replace(' ', "-")
 }
 
-/// Runs `digest` and kills it if it has not finished within a minute.
-fn run_bounded(site: &TestSite, args: &[&str]) -> Output {
-    let mut child = site
-        .command(args)
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if started.elapsed() > Duration::from_secs(60) {
-            child.kill().unwrap();
-            panic!("digest {args:?} hung");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    child.wait_with_output().unwrap()
-}
-
 #[test]
 fn every_fault_is_one_warning_and_nothing_is_lost() {
     let server = FeedServer::start();
@@ -168,7 +149,7 @@ fn every_fault_is_one_warning_and_nothing_is_lost() {
         Reply::Full(302, vec![("Location", "/loop.xml".into())], Vec::new()),
     );
     let _ = std::fs::remove_file(site.path().join(".digest/http.json"));
-    let output = run_bounded(&site, &["fetch"]);
+    let output = site.digest_within(Duration::from_secs(60), &["fetch"]);
     let log = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{log}");
 

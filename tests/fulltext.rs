@@ -9,8 +9,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
-use std::process::Output;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::{FeedServer, Reply, TestSite, fixture};
 use digest::item::{Item, TextFrom};
@@ -120,24 +119,6 @@ fn items(site: &TestSite) -> BTreeMap<String, Item> {
             (item.meta.title.clone(), item)
         })
         .collect()
-}
-
-/// Runs `digest` and kills it if it has not finished within two minutes.
-fn run_bounded(site: &TestSite, args: &[&str]) -> Output {
-    let mut child = site
-        .command(args)
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if started.elapsed() > Duration::from_secs(120) {
-            child.kill().unwrap();
-            panic!("digest {args:?} hung");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    child.wait_with_output().unwrap()
 }
 
 /// The words of a text, lowercase, one space apart: what "contains" compares.
@@ -547,7 +528,7 @@ fn pages_that_fail_keep_the_feed_text_with_one_warning_each_and_the_run_goes_on(
             ("Private", server.url("/private.xml"), "auto"),
         ],
     );
-    let output = run_bounded(&site, &["fetch"]);
+    let output = site.digest_within(Duration::from_secs(120), &["fetch"]);
     let log = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{log}");
     let warnings: Vec<&str> = log.lines().filter(|l| l.contains("WARN")).collect();
@@ -742,7 +723,7 @@ fn once_a_site_stops_answering_its_other_pages_are_not_tried() {
         "timeout_secs = 2\nread_timeout_secs = 1\nper_host = 1\n",
         &[("Tarpit", server.url("/feed.xml"), "on")],
     );
-    let output = run_bounded(&site, &["fetch"]);
+    let output = site.digest_within(Duration::from_secs(120), &["fetch"]);
     let log = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{log}");
     let tried = server

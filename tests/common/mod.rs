@@ -429,6 +429,25 @@ impl TestSite {
         command
     }
 
+    /// Runs `digest` with `args`, and fails the test if it has not
+    /// finished within `bound`.
+    pub fn digest_within(&self, bound: Duration, args: &[&str]) -> Output {
+        let mut child = self
+            .command(args)
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run digest");
+        let started = std::time::Instant::now();
+        while child.try_wait().expect("wait for digest").is_none() {
+            if started.elapsed() > bound {
+                let _ = child.kill();
+                panic!("digest {args:?} hung");
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
+        child.wait_with_output().expect("digest's output")
+    }
+
     /// Runs the real `digest` binary in the site with `args`.
     pub fn digest(&self, args: &[&str]) -> Output {
         self.command(args).output().expect("run digest")
