@@ -221,23 +221,7 @@ fn write_items(
                 .from_utc_datetime(&date.and_hms_opt(6 + (slot as u32 * 2) % 16, 0, 0).unwrap())
                 .fixed_offset();
             let id = format!("https://bench.example/{slug}/{n}");
-            let meta = ItemMeta {
-                id: id.clone(),
-                title: format!("{title} ({n})"),
-                url: id,
-                source: name.clone(),
-                company: company.clone(),
-                published: at,
-                first_seen: at,
-                updated: None,
-                undated: false,
-                authors: vec![],
-                tags: vec![],
-                also_in: vec![],
-                summary: None,
-                text_from: Default::default(),
-                page_url: None,
-            };
+            let meta = ItemMeta::new(&id, &format!("{title} ({n})"), &id, (name, company), at);
             let path = site
                 .join("content/items")
                 .join(slug)

@@ -171,6 +171,35 @@ pub fn cut_chars(text: &str, limit: usize) -> String {
 }
 
 impl ItemMeta {
+    /// The front matter of an article published, and first seen, at
+    /// `published`, with nothing else said of it: no authors, tags or
+    /// summary, its text from its feed.
+    pub fn new(
+        id: &str,
+        title: &str,
+        url: &str,
+        (source, company): (&str, &str),
+        published: DateTime<FixedOffset>,
+    ) -> ItemMeta {
+        ItemMeta {
+            id: id.into(),
+            title: title.into(),
+            url: url.into(),
+            source: source.into(),
+            company: company.into(),
+            published,
+            first_seen: published,
+            updated: None,
+            undated: false,
+            authors: Vec::new(),
+            tags: Vec::new(),
+            also_in: Vec::new(),
+            summary: None,
+            text_from: TextFrom::Feed,
+            page_url: None,
+        }
+    }
+
     /// The calendar day of publication in the site's time zone.
     pub fn local_date(&self, tz: Tz) -> NaiveDate {
         self.published.with_timezone(&tz).date_naive()

@@ -407,23 +407,7 @@ mod tests {
     fn item(id: &str, title: &str, published: &str, body: &str) -> Item {
         let date = DateTime::parse_from_rfc3339(published).unwrap();
         Item {
-            meta: ItemMeta {
-                id: id.into(),
-                title: title.into(),
-                url: id.into(),
-                source: "Google DeepMind".into(),
-                company: "Google DeepMind".into(),
-                published: date,
-                first_seen: date,
-                updated: None,
-                undated: false,
-                authors: vec![],
-                tags: vec![],
-                also_in: vec![],
-                summary: None,
-                text_from: TextFrom::Feed,
-                page_url: None,
-            },
+            meta: ItemMeta::new(id, title, id, ("Google DeepMind", "Google DeepMind"), date),
             body: body.into(),
         }
     }

@@ -229,23 +229,7 @@ mod tests {
 
     fn article(title: &str, body: &str) -> Article {
         let date = chrono::DateTime::parse_from_rfc3339("2025-07-22T00:00:00Z").unwrap();
-        let meta = ItemMeta {
-            id: "x".into(),
-            title: title.into(),
-            url: String::new(),
-            source: "S".into(),
-            company: "C".into(),
-            published: date,
-            first_seen: date,
-            updated: None,
-            undated: false,
-            authors: vec![],
-            tags: vec![],
-            also_in: vec![],
-            summary: None,
-            text_from: Default::default(),
-            page_url: None,
-        };
+        let meta = ItemMeta::new("x", title, "", ("S", "C"), date);
         Article::read(&Item {
             meta,
             body: body.into(),
