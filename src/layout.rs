@@ -63,12 +63,12 @@ impl Layout {
         self.root.join("public")
     }
 
-    /// `.digest/cache/items.json`: what the item files said when last read.
+    /// `.digest/cache/items.bin`: what the item files said when last read.
     pub fn item_cache(&self) -> PathBuf {
         self.state_dir().join("cache").join("items.bin")
     }
 
-    /// `.digest/cache/editions.json`: what the edition files said when last read.
+    /// `.digest/cache/editions.bin`: what the edition files said when last read.
     pub fn edition_cache(&self) -> PathBuf {
         self.state_dir().join("cache").join("editions.bin")
     }

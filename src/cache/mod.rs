@@ -109,8 +109,13 @@ impl<T: Serialize + DeserializeOwned + Send + Sync> FileCache<T> {
                 }
             }
         }
-        if changed && let Some(path) = &self.path {
-            save(path, &kept)?;
+        if changed
+            && let Some(path) = &self.path
+            && let Err(e) = save(path, &kept)
+        {
+            // The cache only saves time: without it the next run reads
+            // the changed files again.
+            tracing::warn!("{e:#}; the next run reads these files again");
         }
         Ok((
             kept.into_iter()
@@ -150,17 +155,22 @@ fn save<T: Serialize>(path: &Path, kept: &[(String, (u128, u64), PathBuf, T)]) -
     Ok(())
 }
 
+/// Folders below the root that are listed at the most: deeper ones (a
+/// symbolic link to a folder above, say) are left out.
+const MAX_DEPTH: usize = 16;
+
 /// Every markdown file below `root` (hidden and temporary files aside),
-/// sorted, with its path relative to `root` and its stamp. Folders are
-/// listed several at a time.
+/// sorted, with its path relative to `root` and its stamp. Symbolic links
+/// are followed, and a file's stamp is its target's. Folders are listed
+/// several at a time.
 fn listed(root: &Path) -> Result<Vec<Listed>> {
-    let mut found = listed_below(root, root)?;
+    let mut found = listed_below(root, root, 0)?;
     found.sort_by(|a, b| a.1.cmp(&b.1));
     Ok(found)
 }
 
-/// The markdown files in `dir` and the folders below it.
-fn listed_below(root: &Path, dir: &Path) -> Result<Vec<Listed>> {
+/// The markdown files in `dir` and the folders below it, `depth` below the root.
+fn listed_below(root: &Path, dir: &Path, depth: usize) -> Result<Vec<Listed>> {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -175,11 +185,15 @@ fn listed_below(root: &Path, dir: &Path) -> Result<Vec<Listed>> {
         if name.starts_with('.') {
             continue;
         }
-        let metadata = entry
-            .metadata()
+        // Through a symbolic link to what it points to; a broken link is
+        // kept, to be reported when it cannot be read.
+        let metadata = std::fs::metadata(entry.path())
+            .or_else(|_| entry.metadata())
             .with_context(|| format!("cannot read {}", entry.path().display()))?;
         if metadata.is_dir() {
-            folders.push(entry.path());
+            if depth < MAX_DEPTH {
+                folders.push(entry.path());
+            }
         } else if name.ends_with(".md") {
             let path = entry.path();
             let key = path
@@ -192,7 +206,7 @@ fn listed_below(root: &Path, dir: &Path) -> Result<Vec<Listed>> {
     }
     let below: Vec<Vec<Listed>> = folders
         .par_iter()
-        .map(|folder| listed_below(root, folder))
+        .map(|folder| listed_below(root, folder, depth + 1))
         .collect::<Result<_>>()?;
     found.extend(below.into_iter().flatten());
     Ok(found)

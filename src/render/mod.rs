@@ -73,10 +73,19 @@ pub fn render(layout: &Layout, config: &Config, content: &Content) -> Result<Ren
     let manifest_path = layout.state_dir().join("render.json");
     let manifest = Manifest::load(&manifest_path);
     let public = layout.public_dir();
-    let in_place = manifest.global == global && public.is_dir();
+    let current = manifest.global == global && public.is_dir();
+    // A `public` that is a symbolic link (to a web server's folder, say)
+    // stays one: the whole site is then written in place, not swapped.
+    let linked = std::fs::symlink_metadata(&public).is_ok_and(|m| m.file_type().is_symlink())
+        && public.is_dir();
+    let in_place = current || linked;
     let todo: Vec<&Job> = jobs
-        .iter()
-        .filter(|job| !in_place || manifest.outputs.get(&job.path) != Some(&job.key))
+        .par_iter()
+        .filter(|job| {
+            !current
+                || manifest.outputs.get(&job.path) != Some(&job.key)
+                || !public.join(&job.path).is_file()
+        })
         .collect();
     let files = todo.len();
     if in_place {
@@ -93,7 +102,10 @@ pub fn render(layout: &Layout, config: &Config, content: &Content) -> Result<Ren
         }
         output::swap_into_place(&staging, &public)?;
     }
-    Manifest::of(&global, &jobs).save(&manifest_path)?;
+    if let Err(e) = Manifest::of(&global, &jobs).save(&manifest_path) {
+        // Without it the next render writes the whole site again.
+        warn!("{e:#}; the next render writes every file again");
+    }
     info!(
         "rendered {} editions into {}: {} of {} files written in {} ms",
         model.editions.len(),
@@ -286,10 +298,16 @@ fn remove_leftovers(public: &Path, jobs: &[&Job]) -> Result<()> {
 /// Removes the files of `public/` that no job writes any more.
 fn remove_stale(public: &Path, manifest: &Manifest, jobs: &[Job]) -> Result<()> {
     let current: std::collections::HashSet<&str> = jobs.iter().map(|j| j.path.as_str()).collect();
+    // Only names a render could have written: nothing outside `public/`.
+    let inside = |p: &str| {
+        Path::new(p)
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
+    };
     for stale in manifest
         .outputs
         .keys()
-        .filter(|p| !current.contains(p.as_str()))
+        .filter(|p| !current.contains(p.as_str()) && inside(p))
     {
         match std::fs::remove_file(public.join(stale)) {
             Ok(()) => debug!("removed {stale}"),

@@ -110,9 +110,13 @@ impl Key {
         Key(hasher)
     }
 
-    fn add(mut self, part: &str) -> Key {
+    fn add(self, part: &str) -> Key {
+        self.add_bytes(part.as_bytes())
+    }
+
+    fn add_bytes(mut self, part: &[u8]) -> Key {
         self.0.update((part.len() as u64).to_le_bytes());
-        self.0.update(part.as_bytes());
+        self.0.update(part);
         self
     }
 
@@ -134,6 +138,7 @@ impl Key {
             .add(&item.url)
             .add(&item.date)
             .add(&item.source)
+            .add(&item.company)
             .add(edition)
     }
 
@@ -187,9 +192,7 @@ pub fn jobs(
     let mut jobs: Vec<Job> = files
         .into_iter()
         .map(|(path, bytes)| {
-            let key = Key::new(global)
-                .add(&String::from_utf8_lossy(&bytes))
-                .done();
+            let key = Key::new(global).add_bytes(&bytes).done();
             Job {
                 path,
                 key,
