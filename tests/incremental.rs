@@ -219,3 +219,34 @@ fn items_and_folders_behind_symbolic_links_are_read_and_followed() {
     );
     assert_same_as_fresh(&site, both);
 }
+
+#[test]
+fn a_second_edition_of_one_day_is_left_out_with_a_warning_naming_both_files() {
+    let site = TestSite::fixture().with_health();
+    edit(
+        site.path(),
+        "content/issues/2025-07-24.md",
+        "date = 2025-07-24",
+        "date = 2025-07-23",
+    );
+    let log = site.digest_ok(&["render"]);
+    assert!(
+        log.contains("2025-07-24.md: a second edition of 2025-07-23, beside")
+            && log.contains("2025-07-23.md; change its date or remove one of them"),
+        "{log}"
+    );
+    let archive = site.read("public/archive.html");
+    assert_eq!(
+        archive.matches("href=\"editions/2025-07-23.html\"").count(),
+        1
+    );
+    let page = site.read("public/editions/2025-07-23.html");
+    let kept = site.read("content/issues/2025-07-23.md");
+    let signal = kept
+        .lines()
+        .find(|l| l.starts_with("### "))
+        .expect("a heading in the kept edition");
+    let title = signal.trim_start_matches("### ");
+    let title = title.split("](").next().unwrap().trim_start_matches('[');
+    assert!(page.contains(title), "{title} not on the page");
+}

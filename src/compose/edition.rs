@@ -118,6 +118,25 @@ fn load_with(dir: &Path, cache: Option<&Path>) -> Result<(Vec<Edition>, Vec<anyh
             Edition { meta, body, path }
         })
         .collect();
-    editions.sort_by_key(|e| e.meta.date);
-    Ok((editions, problems.into_iter().map(|(_, e)| e).collect()))
+    let mut problems: Vec<anyhow::Error> = problems.into_iter().map(|(_, e)| e).collect();
+    // Of two editions of one day, the one whose file is named after the
+    // day stays; the other is a problem for a person to settle.
+    let named_after_its_day =
+        |e: &Edition| e.path.file_stem() == Some(e.meta.date.to_string().as_ref());
+    editions.sort_by_key(|e| (e.meta.date, !named_after_its_day(e), e.path.clone()));
+    let mut kept: Vec<Edition> = Vec::with_capacity(editions.len());
+    for edition in editions {
+        match kept.last() {
+            Some(first) if first.meta.date == edition.meta.date => {
+                problems.push(anyhow::anyhow!(
+                    "{}: a second edition of {}, beside {}; change its date or remove one of them",
+                    edition.path.display(),
+                    edition.meta.date,
+                    first.path.display()
+                ));
+            }
+            _ => kept.push(edition),
+        }
+    }
+    Ok((kept, problems))
 }
