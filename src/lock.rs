@@ -64,14 +64,46 @@ fn try_lock(file: &File) -> std::io::Result<bool> {
     }
 }
 
-/// What the lock file says about its holder.
+/// How long a waiting run gives a holder that has just taken the lock to
+/// write who it is.
+const HOLDER_GRACE: Duration = Duration::from_millis(500);
+
+/// What the lock file says about its holder. A holder writes its name just
+/// after taking the lock, so an empty file is read again for a moment.
 fn holder(file: &mut File) -> String {
-    let mut text = String::new();
-    let _ = file
-        .seek(SeekFrom::Start(0))
-        .and_then(|_| file.read_to_string(&mut text));
-    match text.trim() {
-        "" => "holder unknown".into(),
-        who => who.to_string(),
+    let deadline = Instant::now() + HOLDER_GRACE;
+    loop {
+        let mut text = String::new();
+        let _ = file
+            .seek(SeekFrom::Start(0))
+            .and_then(|_| file.read_to_string(&mut text));
+        match text.trim() {
+            "" if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(20)),
+            "" => return "holder unknown".into(),
+            who => return who.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_holder_that_writes_its_name_just_after_locking_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lock");
+        let mut holding = File::create(&path).unwrap();
+        holding.lock().unwrap();
+        let writer = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(100));
+            writeln!(holding, "pid 4242").unwrap();
+            holding
+        });
+        let mut waiting = File::open(&path).unwrap();
+        assert_eq!(holder(&mut waiting), "pid 4242");
+        let holding = writer.join().unwrap();
+        holding.set_len(0).unwrap();
+        assert_eq!(holder(&mut waiting), "holder unknown");
     }
 }
