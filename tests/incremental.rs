@@ -250,3 +250,21 @@ fn a_second_edition_of_one_day_is_left_out_with_a_warning_naming_both_files() {
     let title = title.split("](").next().unwrap().trim_start_matches('[');
     assert!(page.contains(title), "{title} not on the page");
 }
+
+#[test]
+fn a_file_where_public_should_be_is_named_and_left_alone() {
+    let site = TestSite::fixture().with_health();
+    std::fs::write(site.path().join("public"), "notes").unwrap();
+    let output = site.digest(&["render"]);
+    assert!(!output.status.success());
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        log.contains("public is a file, not a folder: move it away"),
+        "{log}"
+    );
+    assert_eq!(site.read("public"), "notes");
+    assert!(!site.path().join(".public.new").exists());
+    std::fs::remove_file(site.path().join("public")).unwrap();
+    site.digest_ok(&["render"]);
+    assert_same_as_fresh(&site, |_| {});
+}

@@ -28,7 +28,7 @@ pub mod templates;
 use std::path::Path;
 use std::time::Instant;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 use tracing::{debug, info, warn};
 
@@ -73,6 +73,12 @@ pub fn render(layout: &Layout, config: &Config, content: &Content) -> Result<Ren
     let manifest_path = layout.state_dir().join("render.json");
     let manifest = Manifest::load(&manifest_path);
     let public = layout.public_dir();
+    if public.exists() && !public.is_dir() {
+        bail!(
+            "{} is a file, not a folder: move it away, and the site is written there",
+            public.display()
+        );
+    }
     let current = manifest.global == global && public.is_dir();
     // A `public` that is a symbolic link (to a web server's folder, say)
     // stays one: the whole site is then written in place, not swapped.
