@@ -268,3 +268,19 @@ fn a_file_where_public_should_be_is_named_and_left_alone() {
     site.digest_ok(&["render"]);
     assert_same_as_fresh(&site, |_| {});
 }
+
+#[test]
+fn a_folder_removed_from_static_leaves_no_empty_folder_in_public() {
+    let site = rendered();
+    let docs = site.path().join("static/docs/guides");
+    std::fs::create_dir_all(&docs).unwrap();
+    std::fs::write(docs.join("a.txt"), "a").unwrap();
+    site.digest_ok(&["render"]);
+    assert!(site.path().join("public/docs/guides/a.txt").is_file());
+    std::fs::remove_dir_all(site.path().join("static/docs")).unwrap();
+    site.digest_ok(&["render"]);
+    assert!(!site.path().join("public/docs").exists());
+    assert_same_as_fresh(&site, |root| {
+        std::fs::create_dir_all(root.join("static")).unwrap();
+    });
+}

@@ -316,7 +316,17 @@ fn remove_stale(public: &Path, manifest: &Manifest, jobs: &[Job]) -> Result<()> 
         .filter(|p| !current.contains(p.as_str()) && inside(p))
     {
         match std::fs::remove_file(public.join(stale)) {
-            Ok(()) => debug!("removed {stale}"),
+            Ok(()) => {
+                debug!("removed {stale}");
+                // Folders left empty go too, as a render from nothing has none.
+                let mut folder = Path::new(stale.as_str()).parent();
+                while let Some(dir) = folder.filter(|d| !d.as_os_str().is_empty()) {
+                    if std::fs::remove_dir(public.join(dir)).is_err() {
+                        break;
+                    }
+                    folder = dir.parent();
+                }
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => {
                 return Err(e)
