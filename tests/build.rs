@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{ACME_FEED, FeedServer, GLOBEX_FEED, Reply, TestSite, TestSource};
+use common::{ACME_FEED, FeedServer, GLOBEX_FEED, Reply, TestSite, TestSource, assert_same_files};
 
 /// A site with three real saved feeds and the two written above.
 fn corpus_site(server: &FeedServer) -> TestSite {
@@ -462,16 +462,5 @@ fn a_daily_build_writes_the_same_site_as_a_full_build() {
     .unwrap();
     fresh.digest_ok(&["build", "--offline"]);
     let full = fresh.files("public");
-    assert_eq!(
-        daily.keys().collect::<Vec<_>>(),
-        full.keys().collect::<Vec<_>>(),
-        "the same files"
-    );
-    for (path, bytes) in &full {
-        assert!(
-            daily[path] == *bytes,
-            "{} differs between the daily and the full build",
-            path.display()
-        );
-    }
+    assert_same_files(&daily, &full, "the daily build against the full build");
 }

@@ -8,7 +8,7 @@ mod common;
 use std::os::unix::fs::symlink;
 use std::path::Path;
 
-use common::TestSite;
+use common::{TestSite, assert_same_files};
 
 const ITEM: &str = "content/items/google-deepmind/2025-04-02-taking-a-responsible-path-to-agi.md";
 
@@ -18,20 +18,11 @@ fn assert_same_as_fresh(site: &TestSite, change: impl Fn(&Path)) {
     let fresh = TestSite::fixture().with_health();
     change(fresh.path());
     fresh.digest_ok(&["render"]);
-    let expected = fresh.files("public");
-    let actual = site.files("public");
-    assert_eq!(
-        actual.keys().collect::<Vec<_>>(),
-        expected.keys().collect::<Vec<_>>(),
-        "the same files"
+    assert_same_files(
+        &site.files("public"),
+        &fresh.files("public"),
+        "against a render from nothing",
     );
-    for (path, bytes) in &expected {
-        assert!(
-            actual[path] == *bytes,
-            "{} differs from a render from nothing",
-            path.display()
-        );
-    }
 }
 
 fn rendered() -> TestSite {

@@ -596,6 +596,23 @@ pub fn require_browser() {
     );
 }
 
+/// Fails unless two trees of files (as [`TestSite::files`] reads them)
+/// hold the same files with the same bytes; `what` says what `actual` is.
+pub fn assert_same_files(
+    actual: &BTreeMap<PathBuf, Vec<u8>>,
+    expected: &BTreeMap<PathBuf, Vec<u8>>,
+    what: &str,
+) {
+    assert_eq!(
+        actual.keys().collect::<Vec<_>>(),
+        expected.keys().collect::<Vec<_>>(),
+        "{what}: not the same files"
+    );
+    for (path, bytes) in expected {
+        assert!(actual[path] == *bytes, "{what}: {} differs", path.display());
+    }
+}
+
 /// A `digest serve` that is stopped when the test ends.
 pub struct Serving(Child);
 

@@ -23,7 +23,7 @@
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { launch } from './chromium.mjs';
 
 const [publicDir, artifactDir] = process.argv.slice(2);
 if (!publicDir || !artifactDir) {
@@ -31,7 +31,6 @@ if (!publicDir || !artifactDir) {
   process.exit(2);
 }
 const root = path.resolve(publicDir);
-const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
 const types = {
   '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.svg': 'image/svg+xml',
   '.xml': 'application/xml', '.opml': 'application/xml', '.json': 'application/json',
@@ -205,13 +204,7 @@ const files = allFiles(root);
 const server = await serve();
 const base = `http://127.0.0.1:${server.address().port}`;
 fs.mkdirSync(artifactDir, { recursive: true });
-const browser = await chromium.launch({
-  executablePath,
-  headless: true,
-  chromiumSandbox: false,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 let failed = 0;
 let checked = 0;
 try {

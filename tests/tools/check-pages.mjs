@@ -9,14 +9,13 @@
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { launch } from './chromium.mjs';
 
 const [publicDir, artifactDir, ...pages] = process.argv.slice(2);
 if (!publicDir || !artifactDir || pages.length === 0) {
   console.error('usage: node check-pages.mjs PUBLIC_DIR ARTIFACT_DIR PAGE...');
   process.exit(2);
 }
-const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
 const views = [
   { name: 'desktop', viewport: { width: 1280, height: 900 } },
   { name: 'phone', viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true },
@@ -75,13 +74,7 @@ async function check(browser, base, page, view, scheme) {
 const server = await serve(path.resolve(publicDir));
 const base = `http://127.0.0.1:${server.address().port}`;
 fs.mkdirSync(artifactDir, { recursive: true });
-const browser = await chromium.launch({
-  executablePath,
-  headless: true,
-  chromiumSandbox: false,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 let failed = false;
 try {
   for (const page of pages) {
