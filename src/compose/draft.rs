@@ -273,14 +273,14 @@ fn write_signal(
     words: Option<&(String, String)>,
 ) {
     let article = day.articles[candidate.index];
+    let _ = writeln!(body, "## Signal of the Day\n");
+    let _ = writeln!(
+        body,
+        "### {} · {}\n",
+        link(&article.title, &article.url),
+        escape(&article.company)
+    );
     if let Some((what, why)) = words {
-        let _ = writeln!(body, "## Signal of the Day\n");
-        let _ = writeln!(
-            body,
-            "### {} · {}\n",
-            link(&article.title, &article.url),
-            escape(&article.company)
-        );
         let _ = writeln!(
             body,
             "{}\n\n**Why it matters:** {}\n",
@@ -289,13 +289,6 @@ fn write_signal(
         );
         return;
     }
-    let _ = writeln!(body, "## Signal of the Day\n");
-    let _ = writeln!(
-        body,
-        "### {} · {}\n",
-        link(&article.title, &article.url),
-        escape(&article.company)
-    );
     let _ = writeln!(
         body,
         "{}\n",
