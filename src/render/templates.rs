@@ -24,6 +24,7 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../templates/companies.html"),
     ),
     ("company.html", include_str!("../../templates/company.html")),
+    ("items.html", include_str!("../../templates/items.html")),
     ("sources.html", include_str!("../../templates/sources.html")),
     ("source.html", include_str!("../../templates/source.html")),
     (
