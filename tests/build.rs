@@ -16,36 +16,23 @@ fn corpus_site(server: &FeedServer) -> TestSite {
         Reply::Feed(GLOBEX_FEED.as_bytes().to_vec(), "application/atom+xml"),
     );
     TestSite::new(&[
-        TestSource {
-            name: "Microsoft AI Blogs",
-            company: "Microsoft",
-            kind: "company",
-            feed: server.serve_fixture("sources/microsoft-ai-blogs.xml"),
-        },
-        TestSource {
-            name: "Google Keyword: AI",
-            company: "Google",
-            kind: "company",
-            feed: server.serve_fixture("sources/google-blog-ai-section.xml"),
-        },
-        TestSource {
-            name: "Google DeepMind",
-            company: "Google DeepMind",
-            kind: "company",
-            feed: server.serve_fixture("sources/google-deepmind.xml"),
-        },
-        TestSource {
-            name: "Acme Engineering",
-            company: "Acme",
-            kind: "company",
-            feed: server.url("/acme.xml"),
-        },
-        TestSource {
-            name: "Globex Tech",
-            company: "Globex",
-            kind: "company",
-            feed: server.url("/globex.xml"),
-        },
+        TestSource::blog(
+            "Microsoft AI Blogs",
+            "Microsoft",
+            server.serve_fixture("sources/microsoft-ai-blogs.xml"),
+        ),
+        TestSource::blog(
+            "Google Keyword: AI",
+            "Google",
+            server.serve_fixture("sources/google-blog-ai-section.xml"),
+        ),
+        TestSource::blog(
+            "Google DeepMind",
+            "Google DeepMind",
+            server.serve_fixture("sources/google-deepmind.xml"),
+        ),
+        TestSource::blog("Acme Engineering", "Acme", server.url("/acme.xml")),
+        TestSource::blog("Globex Tech", "Globex", server.url("/globex.xml")),
     ])
 }
 
@@ -215,24 +202,13 @@ fn a_dead_source_and_a_garbage_source_are_warned_about_and_skipped() {
         ),
     );
     let site = TestSite::new(&[
-        TestSource {
-            name: "Gone Blog",
-            company: "Gone",
-            kind: "company",
-            feed: server.url("/gone.xml"),
-        },
-        TestSource {
-            name: "Microsoft AI Blogs",
-            company: "Microsoft",
-            kind: "company",
-            feed: server.serve_fixture("sources/microsoft-ai-blogs.xml"),
-        },
-        TestSource {
-            name: "Garbage Blog",
-            company: "Garbage",
-            kind: "company",
-            feed: server.url("/garbage.xml"),
-        },
+        TestSource::blog("Gone Blog", "Gone", server.url("/gone.xml")),
+        TestSource::blog(
+            "Microsoft AI Blogs",
+            "Microsoft",
+            server.serve_fixture("sources/microsoft-ai-blogs.xml"),
+        ),
+        TestSource::blog("Garbage Blog", "Garbage", server.url("/garbage.xml")),
     ]);
     let output = site.digest(&["build"]);
     let log = String::from_utf8_lossy(&output.stderr);
@@ -264,18 +240,8 @@ fn the_same_article_from_two_sources_is_stored_once() {
     let server = FeedServer::start();
     let feed = server.serve_fixture("feeds/netflix-techblog-2021.xml");
     let site = TestSite::new(&[
-        TestSource {
-            name: "Netflix Tech Blog",
-            company: "Netflix",
-            kind: "company",
-            feed: feed.clone(),
-        },
-        TestSource {
-            name: "The Netflix Tech Blog",
-            company: "Netflix",
-            kind: "company",
-            feed,
-        },
+        TestSource::blog("Netflix Tech Blog", "Netflix", feed.clone()),
+        TestSource::blog("The Netflix Tech Blog", "Netflix", feed),
     ]);
     site.digest_ok(&["fetch"]);
     let items = site.files("content/items");
@@ -304,12 +270,7 @@ fn the_same_article_from_two_sources_is_stored_once() {
 fn a_source_added_later_is_recorded_on_articles_already_stored() {
     let server = FeedServer::start();
     let feed = server.serve_fixture("feeds/netflix-techblog-2021.xml");
-    let one = TestSource {
-        name: "Netflix Tech Blog",
-        company: "Netflix",
-        kind: "company",
-        feed: feed.clone(),
-    };
+    let one = TestSource::blog("Netflix Tech Blog", "Netflix", feed.clone());
     let site = TestSite::new(&[one]);
     site.digest_ok(&["fetch"]);
     site.digest_ok(&["fetch"]);
@@ -334,12 +295,11 @@ fn a_source_added_later_is_recorded_on_articles_already_stored() {
 #[test]
 fn an_edition_edited_by_hand_is_kept() {
     let server = FeedServer::start();
-    let site = TestSite::new(&[TestSource {
-        name: "Microsoft AI Blogs",
-        company: "Microsoft",
-        kind: "company",
-        feed: server.serve_fixture("sources/microsoft-ai-blogs.xml"),
-    }]);
+    let site = TestSite::new(&[TestSource::blog(
+        "Microsoft AI Blogs",
+        "Microsoft",
+        server.serve_fixture("sources/microsoft-ai-blogs.xml"),
+    )]);
     site.digest_ok(&["build"]);
     let path = site.path().join("content/issues/2025-07-28.md");
     let edited = site.read("content/issues/2025-07-28.md").replace(
@@ -394,12 +354,11 @@ fn a_bad_configuration_names_the_key_and_line_and_writes_nothing() {
 #[test]
 fn an_edition_broken_by_hand_is_never_overwritten() {
     let server = FeedServer::start();
-    let site = TestSite::new(&[TestSource {
-        name: "Microsoft AI Blogs",
-        company: "Microsoft",
-        kind: "company",
-        feed: server.serve_fixture("sources/microsoft-ai-blogs.xml"),
-    }]);
+    let site = TestSite::new(&[TestSource::blog(
+        "Microsoft AI Blogs",
+        "Microsoft",
+        server.serve_fixture("sources/microsoft-ai-blogs.xml"),
+    )]);
     site.digest_ok(&["build"]);
     let path = site.path().join("content/issues/2025-07-28.md");
     let broken = site
@@ -425,12 +384,11 @@ fn an_edition_broken_by_hand_is_never_overwritten() {
 fn a_daily_build_writes_the_same_site_as_a_full_build() {
     let server = FeedServer::start();
     let deepmind = server.serve_fixture("sources/google-deepmind.xml");
-    let site = TestSite::new(&[TestSource {
-        name: "Google DeepMind",
-        company: "Google DeepMind",
-        kind: "company",
-        feed: deepmind.clone(),
-    }]);
+    let site = TestSite::new(&[TestSource::blog(
+        "Google DeepMind",
+        "Google DeepMind",
+        deepmind.clone(),
+    )]);
     site.digest_ok(&["build"]);
 
     // A day later: a second source, new items on new and old days.

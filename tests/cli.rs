@@ -189,18 +189,12 @@ fn strict_turns_a_failed_source_into_exit_code_3() {
     let server = FeedServer::start();
     server.route("/gone.xml", Reply::Status(404));
     let site = TestSite::new(&[
-        TestSource {
-            name: "Gone Blog",
-            company: "Gone",
-            kind: "company",
-            feed: server.url("/gone.xml"),
-        },
-        TestSource {
-            name: "Microsoft AI Blogs",
-            company: "Microsoft",
-            kind: "company",
-            feed: server.serve_fixture("sources/microsoft-ai-blogs.xml"),
-        },
+        TestSource::blog("Gone Blog", "Gone", server.url("/gone.xml")),
+        TestSource::blog(
+            "Microsoft AI Blogs",
+            "Microsoft",
+            server.serve_fixture("sources/microsoft-ai-blogs.xml"),
+        ),
     ]);
     assert_eq!(site.digest(&["fetch"]).status.code(), Some(0));
     let output = site.digest(&["build", "--strict"]);

@@ -33,18 +33,8 @@ fn site(server: &FeedServer, acme: &str, model: &str) -> TestSite {
         Reply::Feed(GLOBEX_FEED.as_bytes().to_vec(), "application/atom+xml"),
     );
     let site = TestSite::new(&[
-        TestSource {
-            name: "Acme Engineering",
-            company: "Acme",
-            kind: "company",
-            feed: server.url("/acme.xml"),
-        },
-        TestSource {
-            name: "Globex Tech",
-            company: "Globex",
-            kind: "company",
-            feed: server.url("/globex.xml"),
-        },
+        TestSource::blog("Acme Engineering", "Acme", server.url("/acme.xml")),
+        TestSource::blog("Globex Tech", "Globex", server.url("/globex.xml")),
     ]);
     site.digest_ok(&["fetch"]);
     let config = site.path().join("sources.toml");

@@ -377,6 +377,16 @@ impl<'a> TestSource<'a> {
             feed,
         }
     }
+
+    /// The blog of `company`, named `name`.
+    pub fn blog(name: &'a str, company: &'a str, feed: String) -> TestSource<'a> {
+        TestSource {
+            name,
+            company,
+            kind: "company",
+            feed,
+        }
+    }
 }
 
 /// A site in a temporary directory.
